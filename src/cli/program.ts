@@ -1,0 +1,79 @@
+// Commander wiring. Definitions are cheap; each action imports its command's
+// module only when run, so `--help` and `--version` load none of them.
+import { Command, Option } from 'commander';
+import type { Deps } from './deps.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function configOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'config file (default: ./mx-runbook.config.json)')
+    .option('--base-url <url>', 'MaintainX API base URL (env MAINTAINX_BASE_URL)')
+    .option('--org-id <id>', 'organization id, sent as x-organization-id (env MAINTAINX_ORG_ID)')
+    .option('--status-url <url>', 'vendor status page (env MAINTAINX_STATUS_URL)')
+    .option('--timeout <ms>', 'per-operation timeout in milliseconds (default 5000)')
+    .option('--no-color', 'no colour (also NO_COLOR=1)');
+}
+
+export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void): Command {
+  const { io } = deps;
+  const program = new Command('mx-runbook')
+    .description('Incident response for MaintainX integrations: runbooks paired with diagnostics, SEV1-SEV4, what to do next.')
+    .version(deps.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), getOutHelpWidth: () => io.columns, getErrHelpWidth: () => io.columns })
+    .exitOverride();
+
+  configOptions(
+    program
+      .command('diagnose')
+      .description('run runbook diagnostics (all when none is named and not on a TTY; a symptom picker on a TTY)')
+      .argument('[runbooks...]', 'runbook ids: RB-001 … RB-005 (rb-3 and rb003 work too)'),
+  )
+    .option('--json', 'print the diagnosis as JSON on stdout (nothing else goes to stdout)')
+    .option('--out <file>', 'also write the diagnosis JSON to FILE')
+    .option('--junit <file>', 'also write JUnit XML to FILE (a testcase per check)')
+    .option('--ci', 'never prompt, no spinners (for CI and cron)')
+    .option('--fail-on <sev>', 'exit 1 when a finding is at or above SEV (SEV1-SEV4, none; default SEV3)')
+    .addOption(new Option('--sandbox [scenario]', 'start the built-in simulated API and diagnose it (default scenario: healthy)'))
+    .option('--seed <n>', 'sandbox data seed')
+    .option('--ca-file <file>', 'extra CA certificate(s) to trust (PEM), e.g. a corporate proxy CA')
+    .option('--dns-server <addr>', 'ask this DNS server (ip[:port]) instead of the system resolver; repeatable', collect)
+    .option('--redis-url <url>', 'Redis for the webhook queue and cache checks (env REDIS_URL)')
+    .option('--webhook-url <url>', 'your webhook receiver (env WEBHOOK_URL)')
+    .action((runbooks: string[], opts: Record<string, unknown>) => {
+      setResult(import('../commands/diagnose/run.js').then((m) => m.runDiagnose({ ...opts, runbooks }, deps)));
+    });
+
+  program
+    .command('runbooks')
+    .description('list the runbooks, or show one: symptoms, diagnostic steps, mitigation, resolution')
+    .argument('[runbook]', 'runbook id, e.g. RB-003')
+    .option('--json', 'as JSON')
+    .option('--no-color', 'no colour')
+    .action((id: string | undefined, opts: Record<string, unknown>) => {
+      setResult(import('../commands/runbooks/run.js').then((m) => m.runRunbooksCommand({ ...opts, id }, deps)));
+    });
+
+  configOptions(program.command('status').description('the vendor status page (Statuspage v2 or Better Stack): components, open incidents'))
+    .option('--json', 'as JSON')
+    .option('--fail-on <sev>', 'exit 1 when the page reports trouble at or above SEV (default SEV3)')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/status/run.js').then((m) => m.runStatus(opts, deps)));
+    });
+
+  program
+    .command('sandbox')
+    .description('serve a simulated MaintainX API on loopback, with fault scenarios, until Ctrl-C')
+    .option('--scenario <name>', 'healthy, outage, auth-failure, rate-limited, error-storm, slow, degraded-status', 'healthy')
+    .option('--port <port>', 'port (default: a free one)')
+    .option('--host <host>', 'loopback address to bind (default 127.0.0.1)')
+    .option('--seed <n>', 'data seed (same seed, same data)')
+    .option('--workorders <n>', 'number of work orders (default 300)')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/sandbox/run.js').then((m) => m.runSandboxCommand(opts, deps)));
+    });
+
+  return program;
+}

@@ -1,0 +1,191 @@
+// Configuration, resolved once per command. Precedence (PRODUCT.md):
+// flags > environment > config file > defaults. The API key and other
+// secrets come from the environment only: never from flags, and a config file
+// that carries one is refused, because config files get committed.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError, errorCode } from './errors.js';
+import { DEFAULT_THRESHOLDS, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
+import type { Severity } from './types.js';
+
+export const DEFAULT_BASE_URL = 'https://api.getmaintainx.com/v1';
+export const DEFAULT_STATUS_URL = 'https://status.getmaintainx.com';
+export const DEFAULT_CONFIG_FILE = 'mx-runbook.config.json';
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface Config {
+  baseUrl: string;
+  apiKey?: string;
+  orgId?: string;
+  statusUrl: string;
+  redisUrl?: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  timeoutMs: number;
+  failOn: Severity;
+  caFile?: string;
+  dnsServers?: string[];
+  policy: SeverityPolicy;
+  /** Where each setting came from, for `--verbose`-style explanations. */
+  sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
+}
+
+/** Settings that can be given as flags (already parsed by commander). */
+export interface ConfigFlags {
+  config?: string;
+  baseUrl?: string;
+  orgId?: string;
+  statusUrl?: string;
+  redisUrl?: string;
+  webhookUrl?: string;
+  timeout?: string | number;
+  failOn?: string;
+  caFile?: string;
+  dnsServer?: string[];
+}
+
+const SECRET_FILE_KEYS = ['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'];
+const FILE_KEYS = new Set([
+  'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
+  'thresholds', 'severities', '$schema',
+]);
+
+type Env = Record<string, string | undefined>;
+type FileConfig = Record<string, unknown>;
+
+export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn: (m: string) => void = () => {}): Promise<Config> {
+  const file = await readConfigFile(flags.config, cwd);
+  const sources: Config['sources'] = {};
+  const pick = <T>(name: string, flag: T | undefined, envVal: T | undefined, fileVal: T | undefined, dflt: T): T => {
+    if (flag !== undefined) return (sources[name] = 'flag'), flag;
+    if (envVal !== undefined && envVal !== '') return (sources[name] = 'env'), envVal;
+    if (fileVal !== undefined) return (sources[name] = 'file'), fileVal;
+    sources[name] = 'default';
+    return dflt;
+  };
+  for (const k of Object.keys(file.values)) {
+    if (!FILE_KEYS.has(k)) warn(`${file.path}: unknown setting "${k}" ignored`);
+  }
+  const f = file.values;
+
+  const baseUrl = checkUrl('--base-url', pick('baseUrl', flags.baseUrl, env['MAINTAINX_BASE_URL'], str(f, 'baseUrl', file.path), DEFAULT_BASE_URL));
+  const statusUrl = checkUrl('--status-url', pick('statusUrl', flags.statusUrl, env['MAINTAINX_STATUS_URL'], str(f, 'statusUrl', file.path), DEFAULT_STATUS_URL));
+  const redisUrl = pick<string | undefined>('redisUrl', flags.redisUrl, env['REDIS_URL'], str(f, 'redisUrl', file.path), undefined);
+  if (redisUrl !== undefined) checkUrl('--redis-url', redisUrl, ['redis:', 'rediss:']);
+  const webhookUrl = pick<string | undefined>('webhookUrl', flags.webhookUrl, env['WEBHOOK_URL'], str(f, 'webhookUrl', file.path), undefined);
+  if (webhookUrl !== undefined) checkUrl('--webhook-url', webhookUrl);
+  const orgIdRaw = pick<string | undefined>('orgId', flags.orgId, env['MAINTAINX_ORG_ID'], f['orgId'] === undefined ? undefined : String(f['orgId']), undefined);
+  if (orgIdRaw !== undefined && !/^\d+$/.test(orgIdRaw)) throw new UsageError(`--org-id: expected a numeric organization id, got "${orgIdRaw}"`);
+
+  const timeoutRaw = pick<string | number>('timeoutMs', flags.timeout, undefined, num(f, 'timeoutMs', file.path), DEFAULT_TIMEOUT_MS);
+  const timeoutMs = Number(timeoutRaw);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    throw new UsageError(`--timeout: expected milliseconds between 1 and 600000, got "${timeoutRaw}"`);
+  }
+  const failOnRaw = pick('failOn', flags.failOn, undefined, str(f, 'failOn', file.path), 'SEV3');
+  const failOn = parseSeverity(failOnRaw);
+  if (!failOn) throw new UsageError(`--fail-on: expected SEV1, SEV2, SEV3, SEV4 or none, got "${failOnRaw}"`);
+
+  const dnsServers = flags.dnsServer?.length ? flags.dnsServer : strList(f, 'dnsServers', file.path);
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: env['MAINTAINX_API_KEY'] || undefined,
+    orgId: orgIdRaw,
+    statusUrl: statusUrl.replace(/\/+$/, ''),
+    redisUrl,
+    webhookUrl,
+    webhookSecret: env['MAINTAINX_WEBHOOK_SECRET'] || undefined,
+    timeoutMs,
+    failOn,
+    caFile: flags.caFile ?? str(f, 'caFile', file.path),
+    dnsServers,
+    policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path) },
+    sources,
+  };
+}
+
+async function readConfigFile(explicit: string | undefined, cwd: string): Promise<{ path: string; values: FileConfig }> {
+  const path = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    // The default file is optional; a file the user named is not.
+    if (!explicit && errorCode(err) === 'ENOENT') return { path, values: {} };
+    throw new UsageError(`cannot read config file ${path}: ${errorCode(err) ?? 'unreadable'}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new UsageError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`config file ${path} must hold a JSON object`);
+  }
+  const values = parsed as FileConfig;
+  for (const k of SECRET_FILE_KEYS) {
+    if (k in values) {
+      throw new UsageError(`config file ${path}: "${k}" is not read from files (they get committed); set it in the environment, e.g. MAINTAINX_API_KEY`);
+    }
+  }
+  return { path, values };
+}
+
+function checkUrl(flag: string, value: string, protocols = ['http:', 'https:']): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: not a valid URL: "${value}"`);
+  }
+  if (!protocols.includes(u.protocol)) {
+    throw new UsageError(`${flag}: expected a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
+  }
+  return value;
+}
+
+function str(f: FileConfig, key: string, path: string): string | undefined {
+  const v = f[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new UsageError(`config file ${path}: "${key}" must be a string`);
+  return v;
+}
+
+function num(f: FileConfig, key: string, path: string): number | undefined {
+  const v = f[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw new UsageError(`config file ${path}: "${key}" must be a number`);
+  return v;
+}
+
+function strList(f: FileConfig, key: string, path: string): string[] | undefined {
+  const v = f[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`config file ${path}: "${key}" must be a list of strings`);
+  return v as string[];
+}
+
+function thresholds(v: unknown, path: string): Thresholds {
+  if (v === undefined) return DEFAULT_THRESHOLDS;
+  if (typeof v !== 'object' || v === null) throw new UsageError(`config file ${path}: "thresholds" must be an object`);
+  const out: Thresholds = { ...DEFAULT_THRESHOLDS };
+  for (const [k, val] of Object.entries(v)) {
+    if (!(k in DEFAULT_THRESHOLDS)) throw new UsageError(`config file ${path}: unknown threshold "${k}" (known: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`);
+    if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) throw new UsageError(`config file ${path}: threshold "${k}" must be a non-negative number`);
+    out[k as keyof Thresholds] = val;
+  }
+  return out;
+}
+
+function overrides(v: unknown, path: string): Record<string, Severity> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null) throw new UsageError(`config file ${path}: "severities" must be an object of code → SEV`);
+  const out: Record<string, Severity> = {};
+  for (const [code, val] of Object.entries(v)) {
+    const s = typeof val === 'string' ? parseSeverity(val) : undefined;
+    if (!s) throw new UsageError(`config file ${path}: severities.${code} must be SEV1-SEV4 or NONE`);
+    out[code] = s;
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// The human view of a diagnosis: per runbook its checks, then the verdict —
+// how bad, why (the numbers), what to do (the runbook's steps for what was
+// found), and the commands to run next.
+import Table from 'cli-table3';
+import { rank } from '../core/severity.js';
+import type { Diagnosis, Finding, RunbookResult } from '../core/types.js';
+import { ms, palette, SEVERITY_MEANING, STATUS_MARK, type Palette } from './style.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  columns?: number;
+}
+
+export function renderTerminal(d: Diagnosis, opts: TerminalOptions): string {
+  const p = palette(opts.color);
+  const width = Math.max(60, Math.min(opts.columns ?? 100, 140));
+  const out: string[] = [];
+  const target = d.target.sandbox ? `${d.target.baseUrl} ${p.dim(`(sandbox: ${d.target.sandbox})`)}` : d.target.baseUrl;
+  out.push(`${p.bold('mx-runbook diagnose')} ${target}`, '');
+  for (const rb of d.runbooks) out.push(...runbookBlock(rb, p, width), '');
+  out.push(...verdict(d, p));
+  return `${out.join('\n')}\n`;
+}
+
+function runbookBlock(rb: RunbookResult, p: Palette, width: number): string[] {
+  const head = `${p.bold(rb.id)}  ${rb.title}  ${p.status(rb.status, rb.status.toUpperCase())}${rb.severity !== 'NONE' ? `  ${p.severity(rb.severity)}` : ''}  ${p.dim(ms(rb.durationMs))}`;
+  if (rb.status === 'skipped') return [head, `  ${p.dim(`skipped: ${rb.skippedReason ?? ''}`)}`];
+  if (rb.status === 'error' && rb.checks.length === 0) return [head, `  ${p.status('error', `could not run: ${rb.error ?? 'unknown error'}`)}`];
+  const table = new Table({
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
+    colWidths: [3, 13, 9, Math.max(30, width - 30)],
+    wordWrap: true,
+  });
+  for (const c of rb.checks) {
+    table.push([p.status(c.status, STATUS_MARK[c.status]), c.id, c.status === 'skipped' ? '' : ms(c.durationMs), c.summary]);
+  }
+  return [head, table.toString()];
+}
+
+function verdict(d: Diagnosis, p: Palette): string[] {
+  const lines: string[] = [];
+  const findings = d.runbooks.flatMap((rb) => rb.findings.map((f) => ({ rb, f }))).sort((a, b) => rank(a.f.severity) - rank(b.f.severity));
+  const label = d.severity === 'NONE' ? 'NONE' : d.severity;
+  lines.push(`${p.bold('Verdict:')} ${p.severity(d.severity, label)} — ${SEVERITY_MEANING[d.severity]}${d.interrupted ? p.yellow(' (interrupted: partial results)') : ''}`);
+  if (findings.length) {
+    lines.push('', p.bold('Why:'));
+    for (const { rb, f } of findings) lines.push(`  ${p.severity(f.severity)} ${p.bold(f.code)} ${p.dim(`(${rb.id})`)}  ${f.message}`);
+    const steps = mitigationSteps(findings.map((x) => x.f));
+    if (steps.length) {
+      lines.push('', p.bold('What to do:'));
+      steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+    }
+  }
+  const errors = d.runbooks.filter((rb) => rb.status === 'error');
+  if (errors.length) {
+    lines.push('', p.bold('Could not check:'));
+    for (const rb of errors) lines.push(`  ${rb.id}: ${rb.error ?? 'unknown error'}`);
+  }
+  const next = nextCommands(d);
+  if (next.length) {
+    lines.push('', p.bold('Next:'));
+    const w = Math.max(...next.map(([c]) => c.length));
+    for (const [cmd, why] of next) lines.push(`  ${p.cyan(cmd.padEnd(w))}  ${p.dim(why)}`);
+  }
+  lines.push('', p.dim(`Requests made: ${d.requests.api} to the API, ${d.requests.other} to other endpoints (status page) · ${ms(d.durationMs)}`));
+  return lines;
+}
+
+/** The steps for the worst findings first, each step once. */
+export function mitigationSteps(findings: Finding[], max = 8): string[] {
+  const seen = new Set<string>();
+  const steps: string[] = [];
+  for (const f of [...findings].sort((a, b) => rank(a.severity) - rank(b.severity))) {
+    for (const m of f.mitigation) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      steps.push(m);
+    }
+  }
+  return steps.slice(0, max);
+}
+
+function nextCommands(d: Diagnosis): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const sandbox = d.target.sandbox ? ` --sandbox ${d.target.sandbox}` : '';
+  const troubled = d.runbooks.filter((rb) => rb.findings.length > 0 || rb.status === 'error');
+  for (const rb of troubled) out.push([`mx-runbook runbooks ${rb.id}`, `the full ${rb.id} procedure`]);
+  if (d.runbooks.some((rb) => rb.findings.some((f) => f.code.startsWith('status_page') || f.code.startsWith('http_server')))) {
+    out.push([`mx-runbook status${d.target.statusUrl && d.target.sandbox ? ` --status-url ${d.target.statusUrl}` : ''}`, 'the vendor status page, components and open incidents']);
+  }
+  if (d.severity !== 'NONE') out.push([`mx-runbook diagnose${sandbox} --out diagnosis.json`, 'keep the evidence for the post-incident report']);
+  const skipped = d.runbooks.filter((rb) => rb.status === 'skipped' && rb.skippedReason?.includes('pass '));
+  for (const rb of skipped) out.push([`mx-runbook diagnose ${rb.id}`, rb.skippedReason ?? '']);
+  return out;
+}

@@ -1,0 +1,172 @@
+// RB-001 analysis (pure): facts → checks and unrated findings. What each
+// finding means for the incident is decided in core/severity.ts.
+import type { Check, UnratedFinding } from '../../core/types.js';
+import { degradedComponents } from '../../vendor/status-formats.js';
+import type { Rb001Facts } from './probe.js';
+
+export interface Rb001Analysis {
+  checks: Check[];
+  findings: UnratedFinding[];
+}
+
+const DNS_CODE = { nxdomain: 'dns_nxdomain', servfail: 'dns_servfail', timeout: 'dns_timeout', error: 'dns_servfail' } as const;
+const TLS_CODE = { expired: 'tls_cert_expired', self_signed: 'tls_self_signed', hostname: 'tls_hostname_mismatch', failed: 'tls_handshake_failed' } as const;
+
+export function analyseRb001(f: Rb001Facts): Rb001Analysis {
+  const checks: Check[] = [];
+  const findings: UnratedFinding[] = [];
+  const add = (check: string, code: string, message: string, evidence: Record<string, unknown>) =>
+    findings.push({ check, code, message, evidence });
+  const { host, port } = f.target;
+
+  // DNS
+  if (f.dns.ok) {
+    checks.push({ id: 'dns', status: 'ok', durationMs: f.dns.durationMs, summary: `${host} → ${f.dns.addresses.map((a) => a.address).join(', ')}`, data: { via: f.dns.via, addresses: f.dns.addresses } });
+  } else {
+    const what = { nxdomain: 'does not exist (NXDOMAIN)', servfail: 'failed on the DNS server (SERVFAIL)', timeout: 'got no answer from DNS', error: 'failed' }[f.dns.kind];
+    checks.push({ id: 'dns', status: 'fail', durationMs: f.dns.durationMs, summary: `${host} ${what}`, data: { code: f.dns.code, via: f.dns.via, servers: f.dns.servers } });
+    add('dns', DNS_CODE[f.dns.kind], `DNS lookup of ${host} ${what} (${f.dns.code}, ${f.dns.durationMs} ms)`, { host, code: f.dns.code, durationMs: f.dns.durationMs, via: f.dns.via, servers: f.dns.servers });
+  }
+
+  // TCP
+  if (!f.tcp) checks.push(skipped('connect', 'DNS failed'));
+  else if (f.tcp.ok) checks.push({ id: 'connect', status: 'ok', durationMs: f.tcp.durationMs, summary: `connected to ${f.tcp.address}:${port}`, data: { address: f.tcp.address, port } });
+  else {
+    const refused = f.tcp.kind === 'refused';
+    checks.push({ id: 'connect', status: 'fail', durationMs: f.tcp.durationMs, summary: `${f.tcp.address}:${port} ${refused ? 'refused the connection' : f.tcp.kind === 'timeout' ? 'did not answer' : 'unreachable'}`, data: { code: f.tcp.code } });
+    add(
+      'connect',
+      refused ? 'tcp_refused' : 'tcp_timeout',
+      refused
+        ? `TCP connection to ${f.tcp.address}:${port} was refused (${f.tcp.code}): nothing listens there, or a firewall rejects it`
+        : `TCP connection to ${f.tcp.address}:${port} got no answer in ${f.tcp.durationMs} ms (${f.tcp.code}): packets are dropped on the way`,
+      { address: f.tcp.address, port, code: f.tcp.code, durationMs: f.tcp.durationMs },
+    );
+  }
+
+  // TLS
+  if (f.target.scheme === 'http') {
+    if (f.tcp?.ok) checks.push({ id: 'tls', status: 'skipped', durationMs: 0, summary: 'plain http: no TLS' });
+  } else if (!f.tls) checks.push(skipped('tls', 'no TCP connection'));
+  else if (f.tls.ok) {
+    checks.push({ id: 'tls', status: 'ok', durationMs: f.tls.durationMs, summary: `${f.tls.protocol ?? 'TLS'}, certificate valid for ${f.tls.cert.daysLeft ?? '?'} more days`, data: { protocol: f.tls.protocol, cipher: f.tls.cipher, cert: f.tls.cert } });
+  } else {
+    const msg = {
+      expired: `the certificate of ${host} expired on ${f.tls.cert?.validTo ?? '?'}`,
+      self_signed: `the certificate of ${host} is not trusted: self-signed or signed by an unknown CA (${f.tls.code})`,
+      hostname: `the certificate presented by ${host} is not valid for that name (it covers ${f.tls.cert?.altNames ?? f.tls.cert?.subject ?? '?'})`,
+      failed: `the TLS handshake with ${host} failed: ${f.tls.reason}`,
+    }[f.tls.kind];
+    checks.push({ id: 'tls', status: 'fail', durationMs: f.tls.durationMs, summary: msg, data: { code: f.tls.code, cert: f.tls.cert } });
+    add('tls', TLS_CODE[f.tls.kind], `TLS: ${msg}`, { host, code: f.tls.code, durationMs: f.tls.durationMs, cert: f.tls.cert });
+  }
+
+  // HTTP
+  analyseHttp(f, checks, add);
+
+  // Status page
+  if (f.status.ok) {
+    const r = f.status.report;
+    const degraded = degradedComponents(r);
+    const bad = r.indicator !== 'none' || degraded.length > 0 || r.incidents.length > 0;
+    checks.push({ id: 'status-page', status: 'ok', durationMs: f.status.durationMs, summary: `${r.format === 'betterstack' ? 'Better Stack' : 'Statuspage'}: ${r.description}`, data: { format: r.format, source: r.source, indicator: r.indicator, components: r.components, incidents: r.incidents } });
+    if (bad) {
+      const parts = [`indicator ${r.indicator}`, degraded.length ? `${degraded.length} component(s) not operational: ${degraded.map((c) => `${c.name} (${c.status})`).join(', ')}` : '', r.incidents.length ? `open incident: ${r.incidents.map((i) => i.name).join('; ')}` : ''].filter(Boolean);
+      add('status-page', 'status_page_degraded', `The vendor status page reports trouble — ${parts.join('; ')}`, { indicator: r.indicator, format: r.format, source: r.source, components: degraded, incidents: r.incidents });
+    }
+  } else {
+    checks.push({ id: 'status-page', status: 'fail', durationMs: f.status.durationMs, summary: 'status page could not be read', data: { attempts: f.status.attempts } });
+    add('status-page', 'status_page_unreachable', `The status page could not be read: ${f.status.reason}`, { attempts: f.status.attempts });
+  }
+  return { checks, findings };
+}
+
+type Add = (check: string, code: string, message: string, evidence: Record<string, unknown>) => void;
+
+function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
+  const path = '/users?limit=1';
+  if (f.httpSkipped) return void checks.push(skipped('http', f.httpSkipped));
+  if (!f.http) return void checks.push(skipped('http', 'no connection'));
+  const h = f.http;
+  if (!h.ok) {
+    const timeout = h.kind === 'headers_timeout' || h.kind === 'body_timeout';
+    checks.push({ id: 'http', status: 'fail', durationMs: h.durationMs, summary: `GET ${path}: ${h.reason}`, data: { code: h.code, ttfbMs: h.ttfbMs } });
+    if (timeout) add('http', 'http_headers_timeout', `GET ${path} connected but ${h.reason}`, { code: h.code, timeoutMs: Math.round(h.durationMs), ttfbMs: h.ttfbMs });
+    else add('http', 'http_server_error', `GET ${path}: ${h.reason} (${h.code})`, { code: h.code });
+    return;
+  }
+  const rate = rateLimit(h.headers);
+  const contentType = String(h.headers['content-type'] ?? '');
+  const data = { httpStatus: h.status, contentType, ttfbMs: h.ttfbMs, totalMs: h.durationMs, rateLimit: rate, bytes: h.body.length };
+  const error = vendorError(h.body);
+  const check = (summary: string) => checks.push({ id: 'http', status: 'ok', durationMs: h.durationMs, summary, data });
+  if (h.status === 200) {
+    const parsed = tryJson(h.body);
+    const ok = typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as Record<string, unknown>)['users']);
+    check(`GET ${path}: HTTP 200 in ${h.durationMs} ms (TTFB ${h.ttfbMs} ms)${rate.remaining !== undefined ? `, ${rate.remaining}/${rate.limit ?? '?'} requests left` : ''}`);
+    if (!ok) {
+      add('http', 'http_unexpected_body', `GET ${path} answered 200 but not with the API's JSON (${contentType || 'no content-type'}): a proxy, captive portal or wrong --base-url?`, { httpStatus: 200, contentType, sample: sample(h.body) });
+    }
+    return;
+  }
+  check(`GET ${path}: HTTP ${h.status}${error ? ` ${JSON.stringify(error)}` : ''}`);
+  const ev = { httpStatus: h.status, contentType, error, rateLimit: rate };
+  if (h.status === 401) {
+    const html = contentType.includes('html');
+    add('http', 'http_auth_invalid', `The API rejected the API key (401${error ? ` "${error}"` : html ? ', an HTML page: the token may not have been sent' : ''})`, ev);
+  } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read /users (403${error ? ` "${error}"` : ''})`, ev);
+  else if (h.status === 429) {
+    const wait = rate.retryAfterS ?? rate.resetS ?? retryIn(error);
+    add('http', 'http_rate_limited', `Rate limited (429)${rate.limit ? `: limit ${rate.limit} requests per window` : ''}${wait !== undefined ? `, retry in ${wait} s` : ''}`, { ...ev, retryInS: wait });
+  } else if (h.status >= 500) add('http', 'http_server_error', `The API answered ${h.status}${error ? ` "${error}"` : ''}: trouble on the vendor side`, ev);
+  else if (h.status === 400 && /organization/i.test(error ?? '')) {
+    add('http', 'http_bad_request', `The API wants an organization id: ${error} Pass --org-id (or MAINTAINX_ORG_ID).`, ev);
+  } else add('http', 'http_unexpected_body', `GET ${path} answered ${h.status}${error ? ` "${error}"` : ''}: is --base-url right (${f.target.url})?`, { ...ev, sample: sample(h.body) });
+}
+
+function skipped(id: string, why: string): Check {
+  return { id, status: 'skipped', durationMs: 0, summary: `skipped: ${why}` };
+}
+
+export interface RateLimitHeaders {
+  limit?: number;
+  remaining?: number;
+  resetS?: number;
+  retryAfterS?: number;
+}
+
+export function rateLimit(h: Record<string, string | string[] | undefined>): RateLimitHeaders {
+  const n = (k: string) => {
+    const v = h[k];
+    const x = Number(Array.isArray(v) ? v[0] : v);
+    return v === undefined || !Number.isFinite(x) ? undefined : x;
+  };
+  return { limit: n('x-rate-limit-limit'), remaining: n('x-rate-limit-remaining'), resetS: n('x-rate-limit-reset'), retryAfterS: n('retry-after') };
+}
+
+function tryJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** MaintainX errors: `{"error":"..."}` on reads, `{"errors":[{error}]}` on writes. */
+export function vendorError(body: string): string | undefined {
+  const j = tryJson(body);
+  if (typeof j !== 'object' || j === null) return undefined;
+  const o = j as Record<string, unknown>;
+  if (typeof o['error'] === 'string') return o['error'];
+  const first = Array.isArray(o['errors']) ? (o['errors'][0] as Record<string, unknown> | undefined) : undefined;
+  return typeof first?.['error'] === 'string' ? first['error'] : undefined;
+}
+
+function retryIn(error: string | undefined): number | undefined {
+  const m = /retry in (\d+) second/i.exec(error ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+function sample(body: string): string {
+  return body.slice(0, 160).replace(/\s+/g, ' ');
+}

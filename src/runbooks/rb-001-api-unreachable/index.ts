@@ -1,0 +1,20 @@
+import type { Runbook } from '../types.js';
+import { analyseRb001 } from './analyse.js';
+import { probeRb001, type Rb001Input } from './probe.js';
+
+export const rb001: Runbook<Rb001Input> = {
+  id: 'RB-001',
+  title: 'MaintainX API unreachable',
+  implemented: true,
+  // Always runnable: without a key it still checks DNS, TCP, TLS and the
+  // status page, and says the authenticated request was skipped.
+  inputs: (c) => ({
+    ok: true,
+    input: { baseUrl: c.baseUrl, statusUrl: c.statusUrl, apiKey: c.apiKey, orgId: c.orgId, timeoutMs: c.timeoutMs, caFile: c.caFile, dnsServers: c.dnsServers },
+  }),
+  async run(input, ctx) {
+    const facts = await probeRb001(input, ctx.progress, ctx.signal);
+    const { checks, findings } = analyseRb001(facts);
+    return { checks, findings, requests: facts.requests };
+  },
+};

@@ -1,0 +1,19 @@
+// The runbooks, in order. Adding one = a folder and a line here.
+import type { RunbookId } from '../core/types.js';
+import { notYet } from './not-yet.js';
+import { rb001 } from './rb-001-api-unreachable/index.js';
+import type { Runbook } from './types.js';
+
+export const RUNBOOKS: ReadonlyArray<Runbook<never>> = [
+  rb001 as Runbook<never>,
+  notYet('RB-002', 'High error rate'),
+  notYet('RB-003', 'Webhook processing failures'),
+  notYet('RB-004', 'Data sync drift'),
+  notYet('RB-005', 'Performance degradation'),
+];
+
+export function runbookById(id: RunbookId): Runbook<never> {
+  const rb = RUNBOOKS.find((r) => r.id === id);
+  if (!rb) throw new Error(`no runbook ${id}`);
+  return rb;
+}

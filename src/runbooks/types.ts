@@ -1,0 +1,34 @@
+import type { Config } from '../core/config.js';
+import type { Check, RequestCount, RunbookId, UnratedFinding } from '../core/types.js';
+
+/** Live progress for the spinners; a no-op when nobody watches. */
+export interface Progress {
+  start(checkId: string, label: string): void;
+  end(checkId: string, ok: boolean, summary: string): void;
+}
+
+export const silentProgress: Progress = { start() {}, end() {} };
+
+export type Inputs<I> = { ok: true; input: I } | { ok: false; reason: string; flag: string };
+
+export interface RunContext {
+  config: Config;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+export interface RunbookOutput {
+  checks: Check[];
+  findings: UnratedFinding[];
+  requests: RequestCount;
+}
+
+export interface Runbook<I = unknown> {
+  id: RunbookId;
+  title: string;
+  /** False until the runbook's own issue lands: shown as skipped. */
+  implemented: boolean;
+  /** What it needs from config; a miss names the flag to pass. */
+  inputs(config: Config): Inputs<I>;
+  run(input: I, ctx: RunContext): Promise<RunbookOutput>;
+}

@@ -1,0 +1,68 @@
+// What the status page says in each scenario, independent of its format.
+// statuspage.ts and betterstack.ts render this model in their own shapes.
+//
+// Status-page times are relative to the sandbox start (an open incident must
+// look current to a reader), unlike API data, which uses a fixed epoch.
+
+import type { ScenarioName } from './scenarios.js';
+
+/** Statuspage component statuses; Better Stack states are derived from them. */
+export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+export type Indicator = 'none' | 'minor' | 'major' | 'critical';
+
+export interface ComponentModel { id: string; name: string; description: string; status: ComponentStatus }
+export interface IncidentModel {
+  id: string; name: string; status: 'investigating' | 'identified'; impact: 'minor' | 'major';
+  message: string; createdAt: string; updatedAt: string;
+}
+export interface StatusModel {
+  indicator: Indicator;
+  description: string;
+  components: ComponentModel[];
+  incidents: IncidentModel[];
+  updatedAt: string;
+}
+
+export const API_COMPONENT_NAME = 'API';
+
+const DESCRIPTIONS: Record<Indicator, string> = {
+  none: 'All Systems Operational',
+  minor: 'Partially Degraded Service',
+  major: 'Major System Outage',
+  critical: 'Major System Outage',
+};
+
+export function statusModelFor(scenario: ScenarioName, startedAt: number): StatusModel {
+  const at = (minutesAgo: number) => new Date(startedAt - minutesAgo * 60_000).toISOString();
+  let api: ComponentStatus = 'operational';
+  let indicator: Indicator = 'none';
+  const incidents: IncidentModel[] = [];
+  if (scenario === 'outage') {
+    api = 'major_outage';
+    indicator = 'major';
+    incidents.push({
+      id: 'sbx-inc-outage', name: 'MaintainX API unavailable', status: 'identified', impact: 'major',
+      message: 'Requests to the REST API are failing to connect. We have identified the cause and are working on a fix.',
+      createdAt: at(18), updatedAt: at(4),
+    });
+  } else if (scenario === 'error-storm' || scenario === 'degraded-status') {
+    api = 'degraded_performance';
+    indicator = 'minor';
+    incidents.push({
+      id: scenario === 'error-storm' ? 'sbx-inc-errors' : 'sbx-inc-degraded',
+      name: scenario === 'error-storm' ? 'Elevated API error rates' : 'Degraded API performance',
+      status: 'investigating', impact: 'minor',
+      message: scenario === 'error-storm'
+        ? 'We are investigating elevated error rates on the REST API.'
+        : 'We are investigating increased latency on the REST API.',
+      createdAt: at(12), updatedAt: at(3),
+    });
+  }
+  const components: ComponentModel[] = [
+    { id: 'sbx-cmp-api', name: API_COMPONENT_NAME, description: 'REST API (api.getmaintainx.com)', status: api },
+    { id: 'sbx-cmp-web', name: 'Web App', description: 'app.getmaintainx.com', status: 'operational' },
+    { id: 'sbx-cmp-mobile', name: 'Mobile Apps', description: 'iOS and Android', status: 'operational' },
+    { id: 'sbx-cmp-webhooks', name: 'Webhooks', description: 'Outgoing webhook delivery', status: 'operational' },
+  ];
+  return { indicator, description: DESCRIPTIONS[indicator], components, incidents, updatedAt: at(incidents.length ? 3 : 60) };
+}
