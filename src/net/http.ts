@@ -57,11 +57,18 @@ export function httpGet(socket: Socket, opts: HttpOptions): Promise<HttpOutcome>
     const onAbort = () => fail('error', 'ABORTED', 'interrupted');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const req = request(opts.url, {
+    // The socket is already TLS when the URL is https: node:http speaks
+    // HTTP/1.1 over whatever stream it is given, so the protocol is http here.
+    const req = request({
+      protocol: 'http:',
+      host: opts.url.hostname,
+      port: opts.url.port,
+      path: `${opts.url.pathname}${opts.url.search}`,
       method: 'GET',
-      headers: { accept: 'application/json', 'user-agent': 'mx-runbook', ...opts.headers, connection: 'close' },
+      headers: { host: opts.url.host, accept: 'application/json', 'user-agent': 'mx-runbook', ...opts.headers, connection: 'close' },
+      // No agent: with createConnection and no agent, node:http writes the
+      // request on our socket (agent:false would open a new one).
       createConnection: () => socket,
-      agent: false,
     });
     req.once('response', (res) => {
       ttfb = since(t0);

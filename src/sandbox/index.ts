@@ -145,7 +145,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());
-        
+        server.closeAllConnections();
       });
       return closing;
     },
