@@ -17,14 +17,15 @@ export function renderTerminal(d: Diagnosis, opts: TerminalOptions): string {
   const out: string[] = [];
   const target = d.target.sandbox ? `${d.target.baseUrl} ${p.dim(`(sandbox: ${d.target.sandbox})`)}` : d.target.baseUrl;
   out.push(`${p.bold('mx-runbook diagnose')} ${target}`, '');
-  for (const rb of d.runbooks) out.push(...runbookBlock(rb, p, width), '');
+  for (const rb of d.runbooks) out.push(...runbookBlock(rb, p, width), ...(rb.status === 'skipped' ? [] : ['']));
+  if (d.runbooks.at(-1)?.status === 'skipped') out.push('');
   out.push(...verdict(d, p));
   return `${out.join('\n')}\n`;
 }
 
 function runbookBlock(rb: RunbookResult, p: Palette, width: number): string[] {
   const head = `${p.bold(rb.id)}  ${rb.title}  ${p.status(rb.status, rb.status.toUpperCase())}${rb.severity !== 'NONE' ? `  ${p.severity(rb.severity)}` : ''}  ${p.dim(ms(rb.durationMs))}`;
-  if (rb.status === 'skipped') return [head, `  ${p.dim(`skipped: ${rb.skippedReason ?? ''}`)}`];
+  if (rb.status === 'skipped') return [`${p.bold(rb.id)}  ${rb.title}  ${p.dim(`SKIPPED — ${rb.skippedReason ?? ''}`)}`];
   if (rb.status === 'error' && rb.checks.length === 0) return [head, `  ${p.status('error', `could not run: ${rb.error ?? 'unknown error'}`)}`];
   const table = new Table({
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
@@ -35,7 +36,7 @@ function runbookBlock(rb: RunbookResult, p: Palette, width: number): string[] {
   for (const c of rb.checks) {
     table.push([p.status(c.status, STATUS_MARK[c.status]), c.id, c.status === 'skipped' ? '' : ms(c.durationMs), c.summary]);
   }
-  return [head, table.toString()];
+  return [head, ...table.toString().split('\n').map((l) => l.trimEnd())];
 }
 
 function verdict(d: Diagnosis, p: Palette): string[] {
