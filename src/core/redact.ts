@@ -5,10 +5,14 @@
 
 const MASK = '[REDACTED]';
 
-const PATTERNS: Array<[RegExp, string]> = [
+// `$MAINTAINX_API_KEY`, `<token>`, `{{key}}` are placeholders in docs and
+// examples, not secrets: masking them would only make the runbooks useless.
+const placeholder = (v: string) => /^(?:\$|<|\{\{|\[REDACTED)/.test(v);
+
+const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   // Authorization headers in any casing, whatever the scheme.
-  [/(authorization["']?\s*[:=]\s*["']?)(?:bearer|basic|token)?\s*[^\s"',}]+/gi, `$1${MASK}`],
-  [/\b(bearer)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${MASK}`],
+  [/(authorization["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"',}]+)/gi, (all, head = '', scheme = '', value = '') => (placeholder(value) ? all : `${head}${scheme}${MASK}`)],
+  [/\b(bearer)\s+([A-Za-z0-9._~+/=-]{4,})/gi, (all, word = '', value = '') => (value === MASK.slice(1, -1) ? all : `${word} ${MASK}`)],
   // user:password@ in URLs (redis://:pw@host, https://u:pw@host).
   [/([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^@\s/]+@/gi, `$1${MASK}@`],
   // Webhook signing secrets in Standard Webhooks form.
@@ -38,7 +42,7 @@ export class Redactor {
       const enc = encodeURIComponent(s);
       if (enc !== s && out.includes(enc)) out = out.split(enc).join(MASK);
     }
-    for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
+    for (const [re, rep] of PATTERNS) out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep as (...m: string[]) => string);
     return out;
   }
 }
