@@ -53,13 +53,15 @@ async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResu
   });
   try {
     const out = await Promise.race([rb.run(inputs.input, { config: opts.config, signal: ac.signal, progress: scoped(opts.progress, rb.id) }), deadline]);
+    // Whatever a probe saw after Ctrl-C (aborted sockets) is not evidence.
+    if (opts.signal.aborted) return interrupted(base, t0);
     const doc = loadRunbookDocs().get(rb.id);
     const findings = classify(out.findings, (code) => mitigationFor(doc, code), opts.config.policy);
     const checks = out.checks.map((c) => withFindingStatus(c, findings));
     return { ...base, status: statusFromFindings(findings), severity: worst(findings.map((f) => f.severity)), durationMs: since(t0), requests: out.requests, checks, findings };
   } catch (err) {
     // Interrupted: the runbooks that finished still report (partial results).
-    if (opts.signal.aborted) return { ...base, status: 'error', severity: 'NONE', error: 'interrupted before it finished', durationMs: since(t0) };
+    if (opts.signal.aborted) return interrupted(base, t0);
     return { ...base, status: 'error', severity: 'NONE', error: errorMessage(err), durationMs: since(t0) };
   } finally {
     clearTimeout(timer);
@@ -79,4 +81,8 @@ function scoped(p: Progress, id: RunbookId): Progress {
     start: (check, label) => p.start(`${id}:${check}`, `${id} ${label}`),
     end: (check, ok, summary) => p.end(`${id}:${check}`, ok, summary),
   };
+}
+
+function interrupted(base: Pick<RunbookResult, 'id' | 'title' | 'checks' | 'findings' | 'requests'>, t0: number): RunbookResult {
+  return { ...base, status: 'error', severity: 'NONE', error: 'interrupted before it finished', durationMs: since(t0) };
 }

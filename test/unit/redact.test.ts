@@ -51,12 +51,13 @@ describe('credential shapes, even when the value was never registered', () => {
     ['Bearer token in text', 'sent Bearer eyJhbGciOi.J9.sig-_x', `sent Bearer ${MASK}`],
     ['bearer, lower case, extra spaces', 'bearer    abcdef123', `bearer ${MASK}`],
     ['Authorization header line', 'Authorization: xyz', `Authorization: ${MASK}`],
-    ['authorization with a scheme', 'authorization: Bearer abc.def-ghi', `authorization: ${MASK}`],
-    ['Basic auth', 'Proxy-Authorization: Basic dXNlcjpwYXNz', `Proxy-Authorization: ${MASK}`],
-    ['curl command line', "curl -H 'Authorization: Bearer tok123456' https://x", `curl -H 'Authorization: ${MASK}' https://x`],
-    ['JSON headers', JSON.stringify({ headers: { Authorization: 'Bearer abc.def' } }), JSON.stringify({ headers: { Authorization: MASK } })],
+    ['authorization with a scheme (the scheme is kept)', 'authorization: Bearer abc.def-ghi', `authorization: Bearer ${MASK}`],
+    ['Basic auth', 'Proxy-Authorization: Basic dXNlcjpwYXNz', `Proxy-Authorization: Basic ${MASK}`],
+    ['curl command line', "curl -H 'Authorization: Bearer tok123456' https://x", `curl -H 'Authorization: Bearer ${MASK}' https://x`],
+    ['JSON headers', JSON.stringify({ headers: { Authorization: 'Bearer abc.def' } }), JSON.stringify({ headers: { Authorization: `Bearer ${MASK}` } })],
     ['pretty JSON headers', JSON.stringify({ authorization: 'xyz' }, null, 2), JSON.stringify({ authorization: MASK }, null, 2)],
-    ['util.inspect style', "{ authorization: 'Token abc123' }", `{ authorization: '${MASK}' }`],
+    ['util.inspect style', "{ authorization: 'Token abc123' }", `{ authorization: 'Token ${MASK}' }`],
+    ['authorization= in a query string', 'GET /x?authorization=abc123&y=1', `GET /x?authorization=${MASK}`],
     ['redis://:pw@host', 'connect redis://:hunter2@localhost:6379/0 failed', `connect redis://:${MASK}@localhost:6379/0 failed`],
     ['rediss://user:pw@host', 'rediss://default:pa55w0rd@cache.example:6380', `rediss://default:${MASK}@cache.example:6380`],
     ['https://user:pw@host', 'https://bob:s3cret@proxy.example/x', `https://bob:${MASK}@proxy.example/x`],
@@ -81,6 +82,24 @@ describe('normal text is untouched', () => {
     '',
   ])('%j', (text) => {
     expect(r.redact(text)).toBe(text);
+  });
+});
+
+describe('placeholders in docs and examples are not secrets', () => {
+  const r = new Redactor();
+  it.each([
+    'curl -H "Authorization: Bearer $MAINTAINX_API_KEY" https://api.getmaintainx.com/v1/users',
+    'Authorization: Bearer <token>',
+    'Authorization: {{apiKey}}',
+    'send it as `Authorization: Bearer <token>`',
+  ])('%j', (text) => {
+    expect(r.redact(text)).toBe(text);
+  });
+
+  it('redacting twice changes nothing more', () => {
+    const once = r.redact('Authorization: Bearer abc.def and Bearer ghijkl and redis://:pw@h');
+    expect(r.redact(once)).toBe(once);
+    expect(once).not.toMatch(/abc\.def|ghijkl|:pw@/);
   });
 });
 
