@@ -22,7 +22,14 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .version(deps.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), getOutHelpWidth: () => io.columns, getErrHelpWidth: () => io.columns })
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // Parse errors read like every other usage error: "mx-runbook: …".
+      outputError: (s, write) => write(s.replace(/^error: /, 'mx-runbook: ')),
+      getOutHelpWidth: () => io.columns,
+      getErrHelpWidth: () => io.columns,
+    })
     .exitOverride();
 
   configOptions(

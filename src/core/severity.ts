@@ -136,9 +136,10 @@ export function worst(severities: Iterable<Severity>): Severity {
   return best;
 }
 
-/** True when `s` is at or above (as bad as or worse than) `threshold`. */
+/** True when `s` is at or above (as bad as or worse than) `threshold`.
+ *  A threshold of NONE (`--fail-on none`) means nothing ever is. */
 export function atOrAbove(s: Severity, threshold: Severity): boolean {
-  return s !== 'NONE' && rank(s) <= rank(threshold);
+  return threshold !== 'NONE' && s !== 'NONE' && rank(s) <= rank(threshold);
 }
 
 /** A runbook's status from its findings (PRODUCT.md: warn = SEV3/SEV4 only). */

@@ -3,8 +3,8 @@
 // Statuspage summary first without following redirects, then the Better
 // Stack feed, and report which one answered. A URL ending in .json is read
 // as is and its format detected from its shape.
-import { request, type Dispatcher } from 'undici';
-import { errorCode, errorMessage, rootCause } from '../core/errors.js';
+import { errorCode, errorMessage } from '../core/errors.js';
+import { get } from '../net/get.js';
 import { now, since } from '../net/timing.js';
 import { parseAny, parseBetterStack, parseStatuspage, type StatusReport } from './status-formats.js';
 
@@ -19,7 +19,6 @@ export type StatusOutcome =
 
 export interface StatusOptions {
   timeoutMs: number;
-  dispatcher?: Dispatcher;
   signal?: AbortSignal;
 }
 
@@ -51,37 +50,22 @@ export async function readStatusPage(statusUrl: string, opts: StatusOptions): Pr
 }
 
 async function getJson(url: string, timeoutMs: number, opts: StatusOptions): Promise<{ body?: unknown; status?: number; outcome: string; fatal?: boolean }> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  const onAbort = () => ac.abort(opts.signal?.reason);
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await request(url, {
-      method: 'GET',
-      headers: { accept: 'application/json', 'user-agent': 'mx-runbook' },
-      signal: ac.signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      dispatcher: opts.dispatcher,
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300 && res.statusCode < 400) {
-      return { status: res.statusCode, outcome: `HTTP ${res.statusCode} redirect to ${String(res.headers['location'] ?? '?')}` };
+    const res = await get(url, { timeoutMs, headers: { accept: 'application/json' }, signal: opts.signal });
+    if (res.status >= 300 && res.status < 400) {
+      return { status: res.status, outcome: `HTTP ${res.status} redirect to ${String(res.headers['location'] ?? '?')}` };
     }
-    if (res.statusCode !== 200) return { status: res.statusCode, outcome: `HTTP ${res.statusCode}` };
+    if (res.status !== 200) return { status: res.status, outcome: `HTTP ${res.status}` };
     try {
-      return { status: 200, body: JSON.parse(text), outcome: 'HTTP 200' };
+      return { status: 200, body: JSON.parse(res.body), outcome: 'HTTP 200' };
     } catch {
       return { status: 200, outcome: 'HTTP 200 but not JSON' };
     }
   } catch (err) {
-    const cause = rootCause(err);
-    const code = errorCode(cause) ?? errorCode(err);
-    // A host that cannot be reached will not answer the second path either.
-    const fatal = code === 'ENOTFOUND' || code === 'ECONNREFUSED' || ac.signal.aborted;
-    return { outcome: code ? `${code}${ac.signal.aborted ? ` (${errorMessage(ac.signal.reason)})` : ''}` : errorMessage(cause), fatal };
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
+    const code = errorCode(err) ?? 'EUNKNOWN';
+    // A host that cannot be reached, or did not answer in time, will not
+    // answer the second path either.
+    const fatal = ['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'ABORTED', 'EAI_AGAIN'].includes(code);
+    return { outcome: code === 'ETIMEDOUT' || code === 'ABORTED' ? `${code} (${errorMessage(err)})` : code, fatal };
   }
 }

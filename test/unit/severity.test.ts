@@ -177,8 +177,9 @@ describe('atOrAbove', () => {
     ['SEV1', 'SEV1', true],
     ['SEV4', 'SEV4', true],
     ['NONE', 'SEV4', false],
-    // --fail-on none: nothing gates, not even a finding
-    ['SEV1', 'NONE', true],
+    // --fail-on none = never (README: "`none` = never"): nothing gates
+    ['SEV1', 'NONE', false],
+    ['SEV4', 'NONE', false],
     ['NONE', 'NONE', false],
   ])('%s at or above %s → %s', (s, threshold, want) => {
     expect(atOrAbove(s, threshold)).toBe(want);

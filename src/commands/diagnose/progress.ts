@@ -7,7 +7,8 @@ export async function spinnerProgress(stream: NodeJS.WriteStream, color: boolean
   const { default: ora } = await import('ora');
   const p = palette(color);
   const running = new Map<string, string>();
-  const spinner = ora({ stream, text: 'starting', discardStdin: false });
+  // ora colours its frames itself: follow our colour decision (NO_COLOR).
+  const spinner = ora({ stream, text: 'starting', discardStdin: false, color: color ? 'cyan' : false });
   const text = () => [...running.values()].join(', ') || 'finishing';
   return {
     start(id, label) {
