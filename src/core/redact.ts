@@ -38,9 +38,11 @@ export class Redactor {
     let out = text;
     for (const s of this.secrets) {
       if (out.includes(s)) out = out.split(s).join(MASK);
-      // A secret may also appear URL-encoded (in a URL we print).
-      const enc = encodeURIComponent(s);
-      if (enc !== s && out.includes(enc)) out = out.split(enc).join(MASK);
+      // A secret may also appear URL-encoded (in a URL we print) or
+      // JSON-escaped (inside a JSON string we print).
+      for (const enc of [encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]) {
+        if (enc !== s && out.includes(enc)) out = out.split(enc).join(MASK);
+      }
     }
     for (const [re, rep] of PATTERNS) out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep as (...m: string[]) => string);
     return out;

@@ -29,7 +29,8 @@ function suite(rb: RunbookResult, d: Diagnosis): string {
         : rb.status === 'error'
           ? `<error message="${esc(rb.error ?? 'error')}" type="error"/>`
           : '';
-    lines.push(`    <testcase classname="${esc(rb.id)}" name="${esc(rb.title)}" time="${sec(rb.durationMs)}">${body}</testcase>`);
+    const failures = rb.checks.length === 0 ? rb.findings.filter(gating).map((f) => `<failure message="${esc(`${f.severity} ${f.code}: ${f.message}`)}" type="${esc(f.code)}">${esc(failureText(f))}</failure>`) : [];
+    lines.push(`    <testcase classname="${esc(rb.id)}" name="${esc(rb.title)}" time="${sec(rb.durationMs)}">${body}${failures.join('')}</testcase>`);
   }
   const unowned = rb.findings.filter((f) => !rb.checks.some((c) => c.id === f.check));
   rb.checks.forEach((c, i) => {

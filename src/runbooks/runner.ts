@@ -31,7 +31,13 @@ export async function runRunbooks(opts: RunOptions): Promise<RunbookResult[]> {
 async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResult> {
   const t0 = now();
   const base = { id: rb.id, title: rb.title, checks: [] as Check[], findings: [] as Finding[], requests: { api: 0, other: 0 } };
-  const inputs = rb.inputs(opts.config);
+  let inputs: ReturnType<Runbook<never>['inputs']>;
+  try {
+    inputs = rb.inputs(opts.config);
+  } catch (err) {
+    return { ...base, status: 'error', severity: 'NONE', error: errorMessage(err), durationMs: since(t0) };
+  }
+  if (opts.signal.aborted) return interrupted(base, t0);
   if (!inputs.ok) {
     if (opts.named && !rb.implemented) {
       return { ...base, status: 'error', severity: 'NONE', error: inputs.reason, durationMs: 0 };
@@ -41,15 +47,21 @@ async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResu
   }
   const deadlineMs = opts.deadlineMs ?? opts.config.timeoutMs * 3 + 1000;
   const ac = new AbortController();
-  const onParentAbort = () => ac.abort(new CancelledError());
-  opts.signal.addEventListener('abort', onParentAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let onParentAbort = () => {};
+  // The deadline and Ctrl-C both end the wait at once, even for a runbook
+  // that ignores its signal.
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new Error(`did not finish within its ${deadlineMs} ms deadline`);
       ac.abort(err);
       reject(err);
     }, deadlineMs);
+    onParentAbort = () => {
+      ac.abort(new CancelledError());
+      reject(new CancelledError());
+    };
+    opts.signal.addEventListener('abort', onParentAbort, { once: true });
   });
   try {
     const out = await Promise.race([rb.run(inputs.input, { config: opts.config, signal: ac.signal, progress: scoped(opts.progress, rb.id) }), deadline]);

@@ -94,6 +94,9 @@ export function parseAny(body: unknown, source: string): StatusReport | undefine
 }
 
 /** Components that are not fully operational. */
+// Better Stack lists resources it does not monitor; they say nothing of health.
+const HEALTHY = new Set(['operational', 'not_monitored']);
+
 export function degradedComponents(r: StatusReport): Array<{ name: string; status: string }> {
-  return r.components.filter((c) => c.status !== 'operational');
+  return r.components.filter((c) => !HEALTHY.has(c.status));
 }

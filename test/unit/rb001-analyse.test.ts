@@ -91,7 +91,7 @@ const cases: Case[] = [
 ];
 
 describe('analyseRb001 findings', () => {
-  it.each(cases)('%s → %s', (_name, over, code, evidence) => {
+  it.each(cases.map(([name, over, code, evidence]) => ({ name, over, code, evidence })))('$name → $code', ({ over, code, evidence }) => {
     const { findings } = analyseRb001(facts(over));
     expect(findings.map((f) => f.code)).toEqual([code]);
     const f = findings[0]!;
@@ -113,6 +113,20 @@ describe('analyseRb001 findings', () => {
     expect(msg(of('401 HTML'))).toMatch(/HTML page/);
     expect(msg(of('400 missing x-organization-id'))).toMatch(/--org-id/);
     expect(msg(of('status page degraded (indicator)'))).toMatch(/REST API \(partial_outage\)/);
+  });
+});
+
+describe('analyseRb001: TCP failures other than refused', () => {
+  it('EHOSTUNREACH is reported as unreachable (no route), not as dropped packets', () => {
+    const over = { tcp: { ok: false as const, durationMs: 2, kind: 'unreachable' as const, code: 'EHOSTUNREACH', address: '203.0.113.10' }, ...afterTcpFailure };
+    const { findings, checks } = analyseRb001(facts(over));
+    expect(findings.map((f) => f.code)).toEqual(['tcp_timeout']);
+    expect(findings[0]!.evidence).toMatchObject({ code: 'EHOSTUNREACH', durationMs: 2 });
+    expect(checks.find((c) => c.id === 'connect')!.summary).toMatch(/unreachable/);
+    // The check says "unreachable"; the finding must not contradict it with
+    // "got no answer in 2 ms ... packets are dropped".
+    expect(findings[0]!.message).toMatch(/unreachable|no route/i);
+    expect(findings[0]!.message).not.toMatch(/no answer|dropped/);
   });
 });
 

@@ -134,7 +134,7 @@ describe('renderJson and the diagnosis schema', () => {
     ['error not a string', (j) => (j.runbooks[2]!['error'] = { message: 'x' })],
     ['interrupted not a boolean', (j) => (j['interrupted'] = 'yes')],
     ['check on a finding not a string', (j) => (j.runbooks[0]!.findings[0]!['check'] = 3)],
-    ['runbook without checks', (j) => delete j.runbooks[0]!['checks']],
+    ['runbook without checks', (j) => delete (j.runbooks[0] as Record<string, unknown>)['checks']],
     ['runbook without requests', (j) => delete j.runbooks[0]!['requests']],
     ['requests.api negative', (j) => ((j['requests'] as Record<string, unknown>)['api'] = -1)],
     ['target without baseUrl', (j) => delete (j['target'] as Record<string, unknown>)['baseUrl']],

@@ -33,15 +33,18 @@ export function analyseRb001(f: Rb001Facts): Rb001Analysis {
   else if (f.tcp.ok) checks.push({ id: 'connect', status: 'ok', durationMs: f.tcp.durationMs, summary: `connected to ${f.tcp.address}:${port}`, data: { address: f.tcp.address, port } });
   else {
     const refused = f.tcp.kind === 'refused';
-    checks.push({ id: 'connect', status: 'fail', durationMs: f.tcp.durationMs, summary: `${f.tcp.address}:${port} ${refused ? 'refused the connection' : f.tcp.kind === 'timeout' ? 'did not answer' : 'unreachable'}`, data: { code: f.tcp.code } });
-    add(
-      'connect',
-      refused ? 'tcp_refused' : 'tcp_timeout',
-      refused
-        ? `TCP connection to ${f.tcp.address}:${port} was refused (${f.tcp.code}): nothing listens there, or a firewall rejects it`
-        : `TCP connection to ${f.tcp.address}:${port} got no answer in ${f.tcp.durationMs} ms (${f.tcp.code}): packets are dropped on the way`,
-      { address: f.tcp.address, port, code: f.tcp.code, durationMs: f.tcp.durationMs },
-    );
+    const target = `${f.tcp.address}:${port}`;
+    const what = { refused: 'refused the connection', timeout: 'did not answer', unreachable: 'is unreachable (no route)', error: 'could not be connected to' }[f.tcp.kind];
+    checks.push({ id: 'connect', status: 'fail', durationMs: f.tcp.durationMs, summary: `${target} ${what}`, data: { code: f.tcp.code } });
+    // No route and other socket errors are reported under tcp_timeout (the
+    // "cannot get a connection through" code); the message says which it was.
+    const message = {
+      refused: `TCP connection to ${target} was refused (${f.tcp.code}): nothing listens there, or a firewall rejects it`,
+      timeout: `TCP connection to ${target} got no answer in ${f.tcp.durationMs} ms (${f.tcp.code}): packets are dropped on the way`,
+      unreachable: `TCP connection to ${target} failed: host or network unreachable, no route (${f.tcp.code})`,
+      error: `TCP connection to ${target} failed (${f.tcp.code})`,
+    }[f.tcp.kind];
+    add('connect', refused ? 'tcp_refused' : 'tcp_timeout', message, { address: f.tcp.address, port, code: f.tcp.code, durationMs: f.tcp.durationMs });
   }
 
   // TLS
