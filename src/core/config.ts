@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, errorCode } from './errors.js';
-import { DEFAULT_THRESHOLDS, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
+import { passwordOfUrl } from './redact.js';
+import { DEFAULT_THRESHOLDS, KNOWN_CODES, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
 import type { Severity } from './types.js';
 
 export const DEFAULT_BASE_URL = 'https://api.getmaintainx.com/v1';
@@ -99,7 +100,7 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
     failOn,
     caFile: flags.caFile ?? str(f, 'caFile', file.path),
     dnsServers,
-    policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path) },
+    policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path, warn) },
     sources,
   };
 }
@@ -126,7 +127,8 @@ async function readConfigFile(explicit: string | undefined, cwd: string): Promis
   const values = parsed as FileConfig;
   for (const k of SECRET_FILE_KEYS) {
     if (k in values) {
-      throw new UsageError(`config file ${path}: "${k}" is not read from files (they get committed); set it in the environment, e.g. MAINTAINX_API_KEY`);
+      const envVar = /webhook|^secret$/i.test(k) ? 'MAINTAINX_WEBHOOK_SECRET' : k === 'password' ? 'REDIS_URL (redis://:password@host)' : 'MAINTAINX_API_KEY';
+      throw new UsageError(`config file ${path}: "${k}" is not read from files (they get committed); set it in the environment: ${envVar}`);
     }
   }
   return { path, values };
@@ -178,14 +180,21 @@ function thresholds(v: unknown, path: string): Thresholds {
   return out;
 }
 
-function overrides(v: unknown, path: string): Record<string, Severity> {
+function overrides(v: unknown, path: string, warn: (m: string) => void): Record<string, Severity> {
   if (v === undefined) return {};
   if (typeof v !== 'object' || v === null) throw new UsageError(`config file ${path}: "severities" must be an object of code → SEV`);
   const out: Record<string, Severity> = {};
   for (const [code, val] of Object.entries(v)) {
     const s = typeof val === 'string' ? parseSeverity(val) : undefined;
     if (!s) throw new UsageError(`config file ${path}: severities.${code} must be SEV1-SEV4 or NONE`);
+    // A misspelt code would silently change nothing.
+    if (!KNOWN_CODES.has(code)) warn(`${path}: severities.${code}: no such finding code`);
     out[code] = s;
   }
   return out;
+}
+
+/** Secrets that reached the config by a flag or file (not the environment). */
+export function configSecrets(c: Config): string[] {
+  return [c.apiKey, c.webhookSecret, c.redisUrl ? passwordOfUrl(c.redisUrl) : undefined].filter((x): x is string => !!x);
 }

@@ -164,11 +164,29 @@ describe('precedence: flags > env > file > defaults', () => {
   });
 });
 
+describe('severities naming an unknown code', () => {
+  it('warns, so a misspelt code does not silently change nothing', async () => {
+    await writeConfig({ severities: { http_auth_invalid: 'SEV2', http_auth_invlid: 'SEV3' } });
+    const warnings: string[] = [];
+    const c = await loadConfig({}, {}, dir, (m) => warnings.push(m));
+    expect(c.policy.overrides['http_auth_invalid']).toBe('SEV2');
+    expect(warnings.filter((w) => w.includes('http_auth_invlid'))).toHaveLength(1);
+    expect(warnings.some((w) => w.includes('severities.http_auth_invalid'))).toBe(false);
+  });
+});
+
 describe('secrets in a config file are refused', () => {
-  it.each(['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'])('%s', async (key) => {
+  it.each([
+    ['apiKey', 'MAINTAINX_API_KEY'],
+    ['api_key', 'MAINTAINX_API_KEY'],
+    ['token', 'MAINTAINX_API_KEY'],
+    ['webhookSecret', 'MAINTAINX_WEBHOOK_SECRET'],
+    ['secret', 'MAINTAINX_WEBHOOK_SECRET'],
+    ['password', 'REDIS_URL'],
+  ])('%s → names %s', async (key, envVar) => {
     await writeConfig({ baseUrl: 'https://x.example/v1', [key]: 'sekret-value' });
     const err = await usageError({});
-    expect(err.message).toContain('MAINTAINX_API_KEY');
+    expect(err.message).toContain(envVar);
     expect(err.message).toContain(`"${key}"`);
     // The refusal must not echo the secret it refused.
     expect(err.message).not.toContain('sekret-value');

@@ -3,7 +3,7 @@
 import { EXIT } from '../../cli/exit-codes.js';
 import type { Deps } from '../../cli/deps.js';
 import { canPrompt } from '../../cli/prompter.js';
-import { loadConfig, type Config } from '../../core/config.js';
+import { configSecrets, loadConfig, type Config } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';
 import { parseRunbookId, RUNBOOK_IDS } from '../../core/runbook-ids.js';
@@ -31,7 +31,7 @@ export async function runDiagnose(opts: DiagnoseOptions, deps: Deps): Promise<nu
     let ids: RunbookId[] = named.length ? [...new Set(named)] : [...RUNBOOK_IDS];
     if (!named.length && interactive) ids = await pickRunbooks(deps.prompter);
     if (interactive && !sandbox) config = await askMissing(config, ids, deps.prompter);
-    io.redactor.add(config.apiKey);
+    for (const secret of configSecrets(config)) io.redactor.add(secret);
 
     for (const id of named) {
       const rb = runbookById(id);
