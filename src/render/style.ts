@@ -36,3 +36,32 @@ export function ms(n: number): string {
   if (n >= 10_000) return `${(n / 1000).toFixed(1)} s`;
   return `${Math.round(n)} ms`;
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+export const visibleLength = (s: string): number => s.replace(ANSI, '').length;
+
+/**
+ * Word-wraps `text` to `width` columns; continuation lines get `hang` spaces
+ * so a wrapped bullet still reads as one item. Colour codes take no width.
+ */
+export function wrap(text: string, width: number, first: string, hang: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let lineLen = visibleLength(first);
+  let fresh = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const len = visibleLength(word);
+    if (!fresh && lineLen + 1 + len > width) {
+      lines.push(line);
+      line = ' '.repeat(hang) + word;
+      lineLen = hang + len;
+    } else {
+      line += (fresh ? '' : ' ') + word;
+      lineLen += (fresh ? 0 : 1) + len;
+    }
+    fresh = false;
+  }
+  lines.push(line);
+  return lines;
+}

@@ -2,9 +2,10 @@
 // how bad, why (the numbers), what to do (the runbook's steps for what was
 // found), and the commands to run next.
 import Table from 'cli-table3';
+import { DEFAULT_STATUS_URL } from '../core/config.js';
 import { rank } from '../core/severity.js';
 import type { Diagnosis, Finding, RunbookResult } from '../core/types.js';
-import { ms, palette, SEVERITY_MEANING, STATUS_MARK, type Palette } from './style.js';
+import { ms, palette, SEVERITY_MEANING, STATUS_MARK, wrap, type Palette } from './style.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -19,7 +20,7 @@ export function renderTerminal(d: Diagnosis, opts: TerminalOptions): string {
   out.push(`${p.bold('mx-runbook diagnose')} ${target}`, '');
   for (const rb of d.runbooks) out.push(...runbookBlock(rb, p, width), ...(rb.status === 'skipped' ? [] : ['']));
   if (d.runbooks.at(-1)?.status === 'skipped') out.push('');
-  out.push(...verdict(d, p));
+  out.push(...verdict(d, p, width));
   return `${out.join('\n')}\n`;
 }
 
@@ -39,18 +40,21 @@ function runbookBlock(rb: RunbookResult, p: Palette, width: number): string[] {
   return [head, ...table.toString().split('\n').map((l) => l.trimEnd())];
 }
 
-function verdict(d: Diagnosis, p: Palette): string[] {
+function verdict(d: Diagnosis, p: Palette, width: number): string[] {
   const lines: string[] = [];
   const findings = d.runbooks.flatMap((rb) => rb.findings.map((f) => ({ rb, f }))).sort((a, b) => rank(a.f.severity) - rank(b.f.severity));
-  const label = d.severity === 'NONE' ? 'NONE' : d.severity;
-  lines.push(`${p.bold('Verdict:')} ${p.severity(d.severity, label)} — ${SEVERITY_MEANING[d.severity]}${d.interrupted ? p.yellow(' (interrupted: partial results)') : ''}`);
+  lines.push(`${p.bold('Verdict:')} ${p.severity(d.severity)} — ${SEVERITY_MEANING[d.severity]}${d.interrupted ? p.yellow(' (interrupted: partial results)') : ''}`);
   if (findings.length) {
     lines.push('', p.bold('Why:'));
-    for (const { rb, f } of findings) lines.push(`  ${p.severity(f.severity)} ${p.bold(f.code)} ${p.dim(`(${rb.id})`)}  ${f.message}`);
-    const steps = mitigationSteps(findings.map((x) => x.f));
-    if (steps.length) {
+    for (const { rb, f } of findings) lines.push(...wrap(f.message, width, `  ${p.severity(f.severity)} ${p.bold(f.code)} ${p.dim(`(${rb.id})`)}  `, 7));
+    const groups = mitigationByFinding(findings.map((x) => x.f));
+    if (groups.length) {
       lines.push('', p.bold('What to do:'));
-      steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+      let n = 0;
+      for (const g of groups) {
+        lines.push(`  ${p.dim(`for ${g.codes.join(', ')}:`)}`);
+        for (const step of g.steps) lines.push(...wrap(step, width, `  ${String(++n).padStart(2)}. `, 6));
+      }
     }
   }
   const errors = d.runbooks.filter((rb) => rb.status === 'error');
@@ -68,18 +72,34 @@ function verdict(d: Diagnosis, p: Palette): string[] {
   return lines;
 }
 
-/** The steps for the worst findings first, each step once. */
-export function mitigationSteps(findings: Finding[], max = 8): string[] {
+export interface MitigationGroup {
+  codes: string[];
+  steps: string[];
+}
+
+/**
+ * The runbook's steps per finding, worst first; findings that share the same
+ * steps share a group, and a step is shown once. SEV4 findings only get steps
+ * when nothing worse was found: at 3 a.m. the list must start with what matters.
+ */
+export function mitigationByFinding(findings: Finding[], perFinding = 4): MitigationGroup[] {
+  const sorted = [...findings].sort((a, b) => rank(a.severity) - rank(b.severity));
+  const worstRank = sorted.length ? rank(sorted[0]!.severity) : 0;
   const seen = new Set<string>();
-  const steps: string[] = [];
-  for (const f of [...findings].sort((a, b) => rank(a.severity) - rank(b.severity))) {
-    for (const m of f.mitigation) {
-      if (seen.has(m)) continue;
-      seen.add(m);
-      steps.push(m);
+  const groups: MitigationGroup[] = [];
+  for (const f of sorted) {
+    if (f.severity === 'SEV4' && worstRank < rank('SEV4')) continue;
+    const steps = f.mitigation.filter((m) => !seen.has(m)).slice(0, perFinding);
+    const same = groups.find((g) => g.steps.length && f.mitigation.slice(0, perFinding).every((m) => g.steps.includes(m)));
+    if (same) {
+      if (!same.codes.includes(f.code)) same.codes.push(f.code);
+      continue;
     }
+    if (!steps.length) continue;
+    steps.forEach((m) => seen.add(m));
+    groups.push({ codes: [f.code], steps });
   }
-  return steps.slice(0, max);
+  return groups;
 }
 
 function nextCommands(d: Diagnosis): Array<[string, string]> {
@@ -88,7 +108,9 @@ function nextCommands(d: Diagnosis): Array<[string, string]> {
   const troubled = d.runbooks.filter((rb) => rb.findings.length > 0 || rb.status === 'error');
   for (const rb of troubled) out.push([`mx-runbook runbooks ${rb.id}`, `the full ${rb.id} procedure`]);
   if (d.runbooks.some((rb) => rb.findings.some((f) => f.code.startsWith('status_page') || f.code.startsWith('http_server')))) {
-    out.push([`mx-runbook status${d.target.statusUrl && d.target.sandbox ? ` --status-url ${d.target.statusUrl}` : ''}`, 'the vendor status page, components and open incidents']);
+    // A sandbox's status page is gone once this run ends: only suggest the real one.
+    const custom = d.target.statusUrl && d.target.statusUrl !== DEFAULT_STATUS_URL ? ` --status-url ${d.target.statusUrl}` : '';
+    if (!d.target.sandbox) out.push([`mx-runbook status${custom}`, 'the vendor status page, components and open incidents']);
   }
   if (d.severity !== 'NONE') out.push([`mx-runbook diagnose${sandbox} --out diagnosis.json`, 'keep the evidence for the post-incident report']);
   const skipped = d.runbooks.filter((rb) => rb.status === 'skipped' && rb.skippedReason?.includes('pass '));

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnosis, Finding, RunbookResult } from '../../src/core/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { esc, renderJunit } from '../../src/render/junit.js';
-import { mitigationSteps, renderTerminal } from '../../src/render/terminal.js';
+import { mitigationByFinding, renderTerminal } from '../../src/render/terminal.js';
+import { wrap } from '../../src/render/style.js';
 
 // ajv-formats is CommonJS: its default import is the plugin itself under Node,
 // or a namespace with `default` under some loaders.
@@ -321,9 +322,25 @@ describe('renderTerminal', () => {
     expect(colored.replace(/\u001b\[[\d;]*m/g, '')).toContain('Verdict: SEV1 — complete outage');
   });
 
-  it('mitigationSteps: worst findings first, each step once, at most max', () => {
-    const f = (severity: Finding['severity'], mitigation: string[]) => finding({ code: 'x', severity, mitigation });
-    expect(mitigationSteps([f('SEV4', ['c', 'a']), f('SEV1', ['a', 'b'])])).toEqual(['a', 'b', 'c']);
-    expect(mitigationSteps([f('SEV2', ['1', '2', '3'])], 2)).toEqual(['1', '2']);
+  it('mitigationByFinding: worst first, a step once, SEV4 steps only when nothing worse', () => {
+    const f = (code: string, severity: Finding['severity'], mitigation: string[]) => finding({ code, severity, mitigation });
+    expect(mitigationByFinding([f('low', 'SEV3', ['c', 'a']), f('high', 'SEV1', ['a', 'b'])])).toEqual([
+      { codes: ['high'], steps: ['a', 'b'] },
+      { codes: ['low'], steps: ['c'] },
+    ]);
+    // Same steps → one group naming both codes.
+    expect(mitigationByFinding([f('dns_nxdomain', 'SEV1', ['x', 'y']), f('dns_timeout', 'SEV1', ['x', 'y'])])).toEqual([{ codes: ['dns_nxdomain', 'dns_timeout'], steps: ['x', 'y'] }]);
+    // SEV4 steps are left out beside a SEV2, kept when alone.
+    expect(mitigationByFinding([f('info', 'SEV4', ['i']), f('bad', 'SEV2', ['b'])])).toEqual([{ codes: ['bad'], steps: ['b'] }]);
+    expect(mitigationByFinding([f('info', 'SEV4', ['i'])])).toEqual([{ codes: ['info'], steps: ['i'] }]);
+    // At most perFinding steps each.
+    expect(mitigationByFinding([f('many', 'SEV2', ['1', '2', '3'])], 2)).toEqual([{ codes: ['many'], steps: ['1', '2'] }]);
+  });
+
+  it('wrap: words kept whole, continuation lines hang, colour takes no width', () => {
+    const lines = wrap('alpha beta gamma delta epsilon', 16, '  - ', 4);
+    expect(lines).toEqual(['  - alpha beta', '    gamma delta', '    epsilon']);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(16);
+    expect(wrap('\u001b[31mred\u001b[39m word', 10, '', 0)).toEqual(['\u001b[31mred\u001b[39m word']);
   });
 });
