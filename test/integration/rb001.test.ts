@@ -9,6 +9,7 @@ import { startDnsServer, type DnsServer } from '../helpers/dns-server.js';
 import { startHttpServer, type HttpPeer } from '../helpers/http-peers.js';
 import { freeClosedPort, startBlackhole, startSynDrop } from '../helpers/tcp-peers.js';
 import { codes, parseDiagnosis, runCli } from '../helpers/run-cli.js';
+import { schemaErrors } from '../helpers/schema.js';
 
 const CANARY = 'canary-rb001-7c1f9e2a4b';
 let statusPage: Sandbox;
@@ -32,7 +33,10 @@ async function diagnose(baseUrl: string, extra: string[] = [], env: Record<strin
     env: { MAINTAINX_API_KEY: CANARY, ...env },
   });
   expect(r.stdout + r.stderr).not.toContain(CANARY);
-  return { ...r, d: parseDiagnosis(r.stdout) };
+  const d = parseDiagnosis(r.stdout);
+  // Every real result, whatever the fault, conforms to the shipped schema.
+  expect(schemaErrors(d)).toEqual([]);
+  return { ...r, d };
 }
 
 function finding(d: ReturnType<typeof parseDiagnosis>, code: string) {
@@ -224,6 +228,7 @@ describe('RB-001 against the sandbox scenarios', () => {
   ] as const)('--sandbox %s → %j', async (scenario, expected, exit) => {
     const r = await runCli(['diagnose', 'RB-001', '--ci', '--json', '--sandbox', scenario], { env: { MAINTAINX_API_KEY: CANARY } });
     const d = parseDiagnosis(r.stdout);
+    expect(schemaErrors(d)).toEqual([]);
     expect([...codes(d)].sort()).toEqual([...expected].sort());
     expect(r.code).toBe(exit);
     expect(r.stdout + r.stderr).not.toContain(CANARY);
