@@ -11,7 +11,8 @@ const addFormats: FormatsPlugin =
 const schema = JSON.parse(readFileSync(new URL('../../schemas/diagnosis.schema.json', import.meta.url), 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
-const validate = ajv.compile(schema);
+export const validateDiagnosis = ajv.compile(schema);
+const validate = validateDiagnosis;
 
 /** The schema's complaints about `value`, or [] when it conforms. */
 export function schemaErrors(value: unknown): string[] {

@@ -1,23 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis, Finding, RunbookResult } from '../../src/core/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { esc, renderJunit } from '../../src/render/junit.js';
 import { mitigationByFinding, renderTerminal } from '../../src/render/terminal.js';
 import { wrap } from '../../src/render/style.js';
+import { validateDiagnosis } from '../helpers/schema.js';
 
-// ajv-formats is CommonJS: its default import is the plugin itself under Node,
-// or a namespace with `default` under some loaders.
-type FormatsPlugin = (ajv: InstanceType<typeof Ajv2020>) => unknown;
-const addFormats: FormatsPlugin =
-  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
-
-const schema = JSON.parse(readFileSync(new URL('../../schemas/diagnosis.schema.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = validateDiagnosis;
 
 const finding = (over: Partial<Finding> & Pick<Finding, 'code' | 'severity'>): Finding => ({
   message: `${over.code} happened`,

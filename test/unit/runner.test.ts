@@ -1,9 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDiagnosis, exitCode } from '../../src/commands/diagnose/run.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
@@ -13,6 +10,7 @@ import { loadRunbookDocs } from '../../src/runbooks/docs.js';
 import { notYet } from '../../src/runbooks/not-yet.js';
 import { runRunbooks, type RunOptions } from '../../src/runbooks/runner.js';
 import { silentProgress, type Inputs, type Progress, type RunContext, type Runbook, type RunbookOutput } from '../../src/runbooks/types.js';
+import { validateDiagnosis } from '../helpers/schema.js';
 
 let dir: string;
 let config: Config;
@@ -242,12 +240,7 @@ describe('interruption', () => {
 });
 
 describe('the real pipeline output matches the schema', () => {
-  type FormatsPlugin = (ajv: InstanceType<typeof Ajv2020>) => unknown;
-  const addFormats: FormatsPlugin =
-    (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/diagnosis.schema.json', import.meta.url), 'utf8')) as object);
+  const validate = validateDiagnosis;
 
   it('runRunbooks → buildDiagnosis → renderJson validates, for every status', async () => {
     const results = await run(
