@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis, Finding, RunbookResult } from '../../src/core/types.js';
 import { renderJson } from '../../src/render/json.js';
