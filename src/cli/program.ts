@@ -49,6 +49,11 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--dns-server <addr>', 'ask this DNS server (ip[:port]) instead of the system resolver; repeatable', collect)
     .option('--redis-url <url>', 'Redis for the webhook queue and cache checks (env REDIS_URL)')
     .option('--webhook-url <url>', 'your webhook receiver (env WEBHOOK_URL)')
+    .option('--log <file>', 'RB-002: a request log to read (NDJSON or access log; .gz ok; - for stdin); repeatable', collect)
+    .option('--log-format <fmt>', 'RB-002: auto, ndjson, combined or common (default auto, per file)')
+    .option('--status-field <path>', 'RB-002: dotted path of the status in NDJSON lines (e.g. res.statusCode)')
+    .option('--endpoint-field <path>', 'RB-002: dotted path of the endpoint in NDJSON lines (e.g. req.url)')
+    .option('--since <when>', 'RB-002: only lines at or after this: 15m, 2h, 1d or an ISO time')
     .action((runbooks: string[], opts: Record<string, unknown>) => {
       setResult(import('../commands/diagnose/run.js').then((m) => m.runDiagnose({ ...opts, runbooks }, deps)));
     });

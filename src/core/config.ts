@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, errorCode } from './errors.js';
+import { parseSince } from '../logs/since.js';
 import { passwordOfUrl } from './redact.js';
 import { DEFAULT_THRESHOLDS, KNOWN_CODES, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
 import type { Severity } from './types.js';
@@ -13,6 +14,17 @@ export const DEFAULT_BASE_URL = 'https://api.getmaintainx.com/v1';
 export const DEFAULT_STATUS_URL = 'https://status.getmaintainx.com';
 export const DEFAULT_CONFIG_FILE = 'mx-runbook.config.json';
 export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface LogConfig {
+  files: string[];
+  format: 'auto' | 'ndjson' | 'combined' | 'common';
+  statusField?: string;
+  endpointField?: string;
+  /** As given (15m, an ISO time); checked here, resolved against the clock when read. */
+  since?: string;
+}
+
+const LOG_FORMATS = ['auto', 'ndjson', 'combined', 'common'] as const;
 
 export interface Config {
   baseUrl: string;
@@ -26,6 +38,8 @@ export interface Config {
   failOn: Severity;
   caFile?: string;
   dnsServers?: string[];
+  /** RB-002: request logs to read, and how. */
+  logs: LogConfig;
   policy: SeverityPolicy;
   /** Where each setting came from, for `--verbose`-style explanations. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
@@ -43,11 +57,17 @@ export interface ConfigFlags {
   failOn?: string;
   caFile?: string;
   dnsServer?: string[];
+  log?: string[];
+  logFormat?: string;
+  statusField?: string;
+  endpointField?: string;
+  since?: string;
 }
 
 const SECRET_FILE_KEYS = ['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'];
 const FILE_KEYS = new Set([
   'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
+  'logs', 'logFormat', 'statusField', 'endpointField',
   'thresholds', 'severities', '$schema',
 ]);
 
@@ -88,6 +108,7 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
   if (!failOn) throw new UsageError(`--fail-on: expected SEV1, SEV2, SEV3, SEV4 or none, got "${failOnRaw}"`);
 
   const dnsServers = flags.dnsServer?.length ? flags.dnsServer : strList(f, 'dnsServers', file.path);
+  const logs = logConfig(flags, f, file.path);
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: env['MAINTAINX_API_KEY'] || undefined,
@@ -100,6 +121,7 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
     failOn,
     caFile: flags.caFile ?? str(f, 'caFile', file.path),
     dnsServers,
+    logs,
     policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path, warn) },
     sources,
   };
@@ -197,4 +219,23 @@ function overrides(v: unknown, path: string, warn: (m: string) => void): Record<
 /** Secrets that reached the config by a flag or file (not the environment). */
 export function configSecrets(c: Config): string[] {
   return [c.apiKey, c.webhookSecret, c.redisUrl ? passwordOfUrl(c.redisUrl) : undefined].filter((x): x is string => !!x);
+}
+
+function logConfig(flags: ConfigFlags, f: FileConfig, path: string): LogConfig {
+  const format = flags.logFormat ?? str(f, 'logFormat', path) ?? 'auto';
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--log-format: expected one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
+  }
+  const dotted = (flag: string, v: string | undefined) => {
+    if (v !== undefined && !/^[^.\s]+(\.[^.\s]+)*$/.test(v)) throw new UsageError(`${flag}: expected a dotted field path like res.statusCode, got "${v}"`);
+    return v;
+  };
+  if (flags.since !== undefined) parseSince(flags.since, Date.now());
+  return {
+    files: flags.log?.length ? flags.log : (strList(f, 'logs', path) ?? []),
+    format: format as LogConfig['format'],
+    statusField: dotted('--status-field', flags.statusField ?? str(f, 'statusField', path)),
+    endpointField: dotted('--endpoint-field', flags.endpointField ?? str(f, 'endpointField', path)),
+    since: flags.since,
+  };
 }

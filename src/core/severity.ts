@@ -51,6 +51,8 @@ const statusPageRule: Rule = (o) => {
   }
 };
 
+const patternRule: Rule = (o, t) => (num(o, 'share') > t.errorRateMajor ? 'SEV2' : num(o, 'share') > t.errorRateMinor ? 'SEV3' : 'SEV4');
+
 const RULES: Record<string, Rule> = {
   // RB-001: the API cannot be reached at all — complete outage.
   dns_nxdomain: 'SEV1',
@@ -74,12 +76,16 @@ const RULES: Record<string, Rule> = {
   status_page_degraded: statusPageRule,
   status_page_unreachable: 'SEV4',
   // RB-002
-  error_rate_high: (o, t) => (num(o, 'errorRate') > t.errorRateMajor ? 'SEV2' : num(o, 'errorRate') > t.errorRateMinor ? 'SEV3' : 'SEV4'),
-  auth_errors: 'SEV3',
-  forbidden_errors: 'SEV3',
-  rate_limited: 'SEV3',
-  server_errors: 'SEV3',
-  log_unreadable: 'SEV4',
+  // At or under the minor threshold the rate is not "high": NONE, dropped.
+  error_rate_high: (o, t) => (num(o, 'errorRate') > t.errorRateMajor ? 'SEV2' : num(o, 'errorRate') > t.errorRateMinor ? 'SEV3' : 'NONE'),
+  // A pattern's severity follows its share of all requests, on the same
+  // thresholds as the error rate: one stray 401 is not an incident.
+  auth_errors: patternRule,
+  forbidden_errors: patternRule,
+  rate_limited: patternRule,
+  server_errors: patternRule,
+  // Nothing could be analysed at all: the diagnosis is blind.
+  log_unreadable: (o) => (o.evidence['readable'] === 0 ? 'SEV3' : 'SEV4'),
   // RB-003
   receiver_unreachable: 'SEV2',
   receiver_rejects_valid_signature: 'SEV2',
@@ -120,8 +126,11 @@ export function classify(
   mitigationFor: (code: string) => string[],
   policy: SeverityPolicy = DEFAULT_POLICY,
 ): Finding[] {
+  // A rule (or an override) that says NONE means "not a problem at these
+  // thresholds": such an observation is not reported as a finding.
   return observations
     .map((o) => ({ ...o, severity: severityOf(o, policy), mitigation: mitigationFor(o.code) }))
+    .filter((f) => f.severity !== 'NONE')
     .sort((a, b) => rank(a.severity) - rank(b.severity));
 }
 

@@ -4,8 +4,14 @@
 import Table from 'cli-table3';
 import { DEFAULT_STATUS_URL } from '../core/config.js';
 import { rank } from '../core/severity.js';
-import type { Diagnosis, Finding, RunbookResult } from '../core/types.js';
+import type { Check, Diagnosis, Finding, RunbookResult } from '../core/types.js';
+import { renderDistribution } from './details/distribution.js';
 import { ms, palette, SEVERITY_MEANING, STATUS_MARK, wrap, type Palette } from './style.js';
+
+// Checks with more to show than one summary line.
+const DETAILS: Record<string, (c: Check, p: Palette, width: number) => string[]> = {
+  distribution: renderDistribution,
+};
 
 export interface TerminalOptions {
   color: boolean;
@@ -34,10 +40,12 @@ function runbookBlock(rb: RunbookResult, p: Palette, width: number): string[] {
     colWidths: [3, 13, 9, Math.max(30, width - 30)],
     wordWrap: true,
   });
+  const details: string[] = [];
   for (const c of rb.checks) {
     table.push([p.status(c.status, STATUS_MARK[c.status]), c.id, c.status === 'skipped' ? '' : ms(c.durationMs), c.summary]);
+    details.push(...(DETAILS[c.id]?.(c, p, width) ?? []));
   }
-  return [head, ...table.toString().split('\n').map((l) => l.trimEnd())];
+  return [head, ...table.toString().split('\n').map((l) => l.trimEnd()), ...details];
 }
 
 function verdict(d: Diagnosis, p: Palette, width: number): string[] {

@@ -2,11 +2,12 @@
 import type { RunbookId } from '../core/types.js';
 import { notYet } from './not-yet.js';
 import { rb001 } from './rb-001-api-unreachable/index.js';
+import { rb002 } from './rb-002-error-rate/index.js';
 import type { Runbook } from './types.js';
 
 export const RUNBOOKS: ReadonlyArray<Runbook<never>> = [
   rb001 as Runbook<never>,
-  notYet('RB-002', 'High error rate'),
+  rb002 as Runbook<never>,
   notYet('RB-003', 'Webhook processing failures'),
   notYet('RB-004', 'Data sync drift'),
   notYet('RB-005', 'Performance degradation'),

@@ -1,6 +1,7 @@
 // Runs the selected runbooks concurrently (total time ≈ the slowest), each
 // under its own deadline. A runbook that throws or overruns becomes `error`
 // with the message; the others still report.
+import { Readable } from 'node:stream';
 import type { Config } from '../core/config.js';
 import { CancelledError, errorMessage } from '../core/errors.js';
 import { classify, statusFromFindings, worst } from '../core/severity.js';
@@ -19,6 +20,8 @@ export interface RunOptions {
   progress: Progress;
   /** Per-runbook deadline; default: every phase could use its timeout, plus 1 s. */
   deadlineMs?: number;
+  stdin?: Readable;
+  now?: () => number;
   /** Look up a runbook by id (tests inject a throwing one). */
   lookup?: (id: RunbookId) => Runbook<never>;
 }
@@ -64,7 +67,7 @@ async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResu
     opts.signal.addEventListener('abort', onParentAbort, { once: true });
   });
   try {
-    const out = await Promise.race([rb.run(inputs.input, { config: opts.config, signal: ac.signal, progress: scoped(opts.progress, rb.id) }), deadline]);
+    const out = await Promise.race([rb.run(inputs.input, { config: opts.config, signal: ac.signal, progress: scoped(opts.progress, rb.id), stdin: opts.stdin ?? Readable.from([]), now: opts.now ?? Date.now }), deadline]);
     // Whatever a probe saw after Ctrl-C (aborted sockets) is not evidence.
     if (opts.signal.aborted) return interrupted(base, t0);
     const doc = loadRunbookDocs().get(rb.id);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Config } from '../core/config.js';
 import type { Check, RequestCount, RunbookId, UnratedFinding } from '../core/types.js';
 
@@ -15,6 +16,9 @@ export interface RunContext {
   config: Config;
   signal: AbortSignal;
   progress: Progress;
+  /** For `--log -`. */
+  stdin: Readable;
+  now: () => number;
 }
 
 export interface RunbookOutput {

@@ -82,7 +82,7 @@ describe('usage errors: exit 2, one line, no stack', () => {
 });
 
 describe('diagnose against the sandbox', () => {
-  it('healthy --ci --json: one JSON object on stdout, NONE, RB-001 ok, the rest skipped', async () => {
+  it('healthy --ci --json: one JSON object on stdout, NONE, RB-001 and RB-002 ok, the rest skipped', async () => {
     const r = await run(['diagnose', '--sandbox', 'healthy', '--ci', '--json']);
     expect(r.code, all(r)).toBe(0);
     const d = json(r);
@@ -94,7 +94,10 @@ describe('diagnose against the sandbox', () => {
     expect(Object.keys(byId)).toEqual(['RB-001', 'RB-002', 'RB-003', 'RB-004', 'RB-005']);
     expect(byId['RB-001'].status).toBe('ok');
     expect(byId['RB-001'].findings).toEqual([]);
-    for (const id of ['RB-002', 'RB-003', 'RB-004', 'RB-005']) {
+    // RB-002 reads the request log the sandbox wrote for its scenario.
+    expect(byId['RB-002'].status).toBe('ok');
+    expect(byId['RB-002'].checks[0].data.total).toBe(2000);
+    for (const id of ['RB-003', 'RB-004', 'RB-005']) {
       expect(byId[id].status).toBe('skipped');
       expect(byId[id].skippedReason).toMatch(/\S/);
     }
@@ -159,9 +162,9 @@ describe('diagnose against the sandbox', () => {
   });
 
   it('a named runbook that is not implemented: exit 3 and says so', async () => {
-    const r = await run(['diagnose', 'RB-002', '--sandbox', 'healthy', '--ci']);
+    const r = await run(['diagnose', 'RB-005', '--sandbox', 'healthy', '--ci']);
     expect(r.code, all(r)).toBe(3);
-    expect(all(r)).toMatch(/RB-002[^\n]*not implemented/);
+    expect(all(r)).toMatch(/RB-005[^\n]*not implemented/);
     expect(all(r)).not.toMatch(STACK);
     // Only the named runbook ran.
     expect(r.stdout).not.toContain('RB-001');

@@ -197,7 +197,7 @@ describe('interruption', () => {
     const pending = run(
       [
         fake('RB-001', untilAborted),
-        fake('RB-002', async () => ({ ...empty, findings: [{ code: 'auth_errors', message: '401s', evidence: { count: 3 } }] })),
+        fake('RB-002', async () => ({ ...empty, findings: [{ code: 'auth_errors', message: '401s', evidence: { count: 3, share: 0.2 } }] })),
       ],
       { signal: ac.signal, deadlineMs: 5000 },
     );

@@ -47,7 +47,7 @@ describe('severityOf defaults (PRODUCT.md severity table)', () => {
     ['http_server_error', {}, 'SEV2'],
     // SEV3: rate limited; failed webhooks present; any sync drift; slow
     ['http_rate_limited', {}, 'SEV3'],
-    ['rate_limited', {}, 'SEV3'],
+    ['rate_limited', { share: 0.2 }, 'SEV3'],
     ['failed_webhooks', {}, 'SEV3'],
     ['records_extra_locally', {}, 'SEV3'],
     ['sync_lag', {}, 'SEV3'],
@@ -76,8 +76,8 @@ describe('severityOf defaults (PRODUCT.md severity table)', () => {
 
 describe('error_rate_high thresholds', () => {
   it.each<[number, Severity]>([
-    [0.01, 'SEV4'],
-    [0.05, 'SEV4'], // exactly 5% is not "> 5%"
+    [0.01, 'NONE'], // not "high": dropped by classify
+    [0.05, 'NONE'], // exactly 5% is not "> 5%"
     [0.0501, 'SEV3'],
     [0.3, 'SEV3'],
     [0.5, 'SEV3'], // exactly 50% is not "> 50%"
@@ -91,12 +91,35 @@ describe('error_rate_high thresholds', () => {
     const policy: SeverityPolicy = { thresholds: { ...DEFAULT_THRESHOLDS, errorRateMinor: 0.01, errorRateMajor: 0.1 }, overrides: {} };
     expect(severityOf(obs('error_rate_high', { errorRate: 0.02 }), policy)).toBe('SEV3');
     expect(severityOf(obs('error_rate_high', { errorRate: 0.2 }), policy)).toBe('SEV2');
-    expect(severityOf(obs('error_rate_high', { errorRate: 0.02 }))).toBe('SEV4');
+    expect(severityOf(obs('error_rate_high', { errorRate: 0.02 }))).toBe('NONE');
   });
 
-  it('a missing or non-numeric errorRate does not raise above SEV4', () => {
-    expect(severityOf(obs('error_rate_high', {}))).toBe('SEV4');
-    expect(severityOf(obs('error_rate_high', { errorRate: '0.9' }))).toBe('SEV4');
+  it('a missing or non-numeric errorRate raises nothing', () => {
+    expect(severityOf(obs('error_rate_high', {}))).toBe('NONE');
+    expect(severityOf(obs('error_rate_high', { errorRate: '0.9' }))).toBe('NONE');
+  });
+
+  it('classify drops what the rules rate NONE', () => {
+    const out = classify([obs('error_rate_high', { errorRate: 0.01 }), obs('error_rate_high', { errorRate: 0.2 })], () => []);
+    expect(out.map((f) => f.severity)).toEqual(['SEV3']);
+  });
+});
+
+describe('RB-002 patterns follow their share of requests', () => {
+  it.each<[string, number, Severity]>([
+    ['auth_errors', 0.001, 'SEV4'],
+    ['auth_errors', 0.05, 'SEV4'],
+    ['auth_errors', 0.06, 'SEV3'],
+    ['forbidden_errors', 0.51, 'SEV2'],
+    ['rate_limited', 0.3, 'SEV3'],
+    ['server_errors', 0.7, 'SEV2'],
+  ])('%s share %d → %s', (code, share, want) => {
+    expect(severityOf(obs(code, { share }))).toBe(want);
+  });
+
+  it('log_unreadable is SEV3 when nothing could be read, else SEV4', () => {
+    expect(severityOf(obs('log_unreadable', { readable: 0 }))).toBe('SEV3');
+    expect(severityOf(obs('log_unreadable', { readable: 1 }))).toBe('SEV4');
   });
 });
 

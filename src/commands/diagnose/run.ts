@@ -45,7 +45,7 @@ export async function runDiagnose(opts: DiagnoseOptions, deps: Deps): Promise<nu
     const startedAt = deps.now();
     let results: RunbookResult[];
     try {
-      results = await runRunbooks({ ids, named: named.length > 0, config, signal: deps.signal, progress });
+      results = await runRunbooks({ ids, named: named.length > 0, config, signal: deps.signal, progress, stdin: io.stdin, now: deps.now });
     } finally {
       spinner?.stop();
     }
@@ -98,9 +98,21 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got "${opts.seed}"`);
   const sb = await startSandbox({ scenario, seed });
+  // The request log the scenario implies, for RB-002, unless --log was given.
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { writeRequestLog } = await import('../../sandbox/request-log.js');
+  const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
+  const logFile = join(dir, `requests-${scenario}.ndjson`);
+  await writeRequestLog(logFile, { scenario, seed, endMs: Date.now() });
+  const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [logFile] };
   return {
     scenario,
-    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined },
-    close: () => sb.close(),
+    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs },
+    close: async () => {
+      await sb.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,0 +1,73 @@
+// nginx / Apache access logs, Common and Combined Log Format, parsed on the
+// bytes with native searches (no regex, no string per line):
+//   host ident user [time] "request" status bytes ["referer" "user-agent" ...]
+// The host may be IPv6; inside the request a quote is escaped `\"` (Apache)
+// or `\x22` (nginx). Only the spans are found here; strings are made later,
+// and only for the lines that need them (errors, or --since).
+
+const QUOTE = 0x22;
+const BSLASH = 0x5c;
+// The time field opens with " [": searching for both bytes lets a bracketed
+// IPv6 host ("[::1] - - [...]") through.
+const SP_LB = Buffer.from(' [');
+
+export interface AccessSpans {
+  status: number;
+  reqStart: number;
+  reqEnd: number;
+  timeStart: number;
+  timeEnd: number;
+}
+
+/** Fills `out` and returns true when buf[s, e) is a CLF/Combined line. */
+export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSpans): boolean {
+  const sp = buf.indexOf(SP_LB, s);
+  if (sp === -1 || sp >= e || sp === s) return false;
+  const lb = sp + 1;
+  const rb = buf.indexOf(0x5d, lb); // ']'
+  if (rb === -1 || rb >= e || buf[rb + 1] !== 0x20 || buf[rb + 2] !== QUOTE) return false;
+  const rs = rb + 3;
+  let q = rs;
+  for (;;) {
+    q = buf.indexOf(QUOTE, q);
+    if (q === -1 || q >= e) return false;
+    // An escaped quote is preceded by an odd number of backslashes.
+    let b = 0;
+    while (q - 1 - b >= rs && buf[q - 1 - b] === BSLASH) b++;
+    if (b % 2 === 0) break;
+    q++;
+  }
+  const st = q + 2;
+  if (buf[q + 1] !== 0x20 || st + 3 > e) return false;
+  const d0 = buf[st]! - 0x30;
+  const d1 = buf[st + 1]! - 0x30;
+  const d2 = buf[st + 2]! - 0x30;
+  if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return false;
+  if (st + 3 < e && buf[st + 3] !== 0x20) return false;
+  out.status = d0 * 100 + d1 * 10 + d2;
+  out.reqStart = rs;
+  out.reqEnd = q;
+  out.timeStart = lb + 1;
+  out.timeEnd = rb;
+  return true;
+}
+
+/** Combined rather than Common: quoted fields (referer, user agent) follow the size. */
+export function isCombined(buf: Buffer, s: number, e: number, out: AccessSpans): boolean {
+  const q = buf.indexOf(QUOTE, out.reqEnd + 1);
+  return q !== -1 && q < e && q > s;
+}
+
+/** The request target of `METHOD /path HTTP/1.1`; malformed requests keep a label. */
+export function requestTarget(request: string): string {
+  const a = request.indexOf(' ');
+  if (a === -1) return request === '-' || request === '' ? '(no request line)' : '(malformed request)';
+  const b = request.indexOf(' ', a + 1);
+  return request.slice(a + 1, b === -1 ? undefined : b) || '(malformed request)';
+}
+
+/** Undo the escapes servers write inside the quoted request. */
+export function unescapeRequest(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  return raw.replace(/\\x([0-9a-fA-F]{2})|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ch === 'n' ? '\n' : ch === 't' ? '\t' : (ch ?? '')));
+}

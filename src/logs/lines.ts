@@ -1,0 +1,93 @@
+// Splits a byte stream into lines without decoding it: lines inside a chunk
+// are handed out as (buffer, start, end) views, and only a line that spans
+// two chunks is copied. A line longer than maxLineBytes is never held: its
+// bytes are dropped as they arrive and the line is reported as overlong, so
+// a 10 MB line with no newline costs no more memory than a short one.
+
+export interface LineSink {
+  line(buf: Buffer, start: number, end: number, lineNo: number): void;
+  overlong(lineNo: number): void;
+}
+
+export interface SplitStats {
+  lines: number;
+  bytes: number;
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+
+export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: LineSink, maxLineBytes: number): Promise<SplitStats> {
+  let lineNo = 0;
+  let bytes = 0;
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let dropping = false; // inside an overlong line
+  let first = true;
+  const emit = (buf: Buffer, s: number, e: number) => {
+    lineNo++;
+    if (e > s && buf[e - 1] === CR) e--; // CRLF
+    sink.line(buf, s, e, lineNo);
+  };
+  for await (const raw of chunks) {
+    let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    bytes += chunk.length;
+    if (first && chunk.length) {
+      first = false;
+      // A UTF-8 byte order mark at the start of the file is not data.
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let s = 0;
+    let nl = chunk.indexOf(NL, 0);
+    if (dropping || carryLen) {
+      if (nl === -1) {
+        if (!dropping) {
+          carry.push(chunk);
+          carryLen += chunk.length;
+          if (carryLen > maxLineBytes) (dropping = true), (carry = []), (carryLen = 0);
+        }
+        continue;
+      }
+      if (dropping) {
+        lineNo++;
+        sink.overlong(lineNo);
+        dropping = false;
+      } else if (carryLen + nl > maxLineBytes) {
+        lineNo++;
+        sink.overlong(lineNo);
+      } else {
+        carry.push(chunk.subarray(0, nl));
+        const joined = Buffer.concat(carry);
+        emit(joined, 0, joined.length);
+      }
+      carry = [];
+      carryLen = 0;
+      s = nl + 1;
+      nl = chunk.indexOf(NL, s);
+    }
+    while (nl !== -1) {
+      if (nl - s > maxLineBytes) {
+        lineNo++;
+        sink.overlong(lineNo);
+      } else emit(chunk, s, nl);
+      s = nl + 1;
+      nl = chunk.indexOf(NL, s);
+    }
+    if (s < chunk.length) {
+      const rest = chunk.subarray(s);
+      if (rest.length > maxLineBytes) dropping = true;
+      else {
+        carry.push(rest);
+        carryLen = rest.length;
+      }
+    }
+  }
+  if (dropping) {
+    lineNo++;
+    sink.overlong(lineNo);
+  } else if (carryLen) {
+    const joined = Buffer.concat(carry);
+    emit(joined, 0, joined.length);
+  }
+  return { lines: lineNo, bytes };
+}

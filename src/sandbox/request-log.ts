@@ -1,0 +1,58 @@
+// The request log the sandbox's scenario implies: what an integration in
+// front of this API would have logged (pino-http NDJSON), so
+// `diagnose --sandbox error-storm` shows RB-002 with no other input.
+// Deterministic per seed; written to a temp file and renamed.
+import { rename, writeFile } from 'node:fs/promises';
+import { intBetween, mulberry32, pick, type Rng } from './prng.js';
+import type { ScenarioName } from './scenarios.js';
+
+interface Mix {
+  /** share of requests that fail, and the statuses they fail with */
+  errorShare: number;
+  statuses: readonly number[];
+}
+
+const MIXES: Record<ScenarioName, Mix> = {
+  healthy: { errorShare: 0.004, statuses: [404] },
+  // The API refuses connections: the integration's own proxy answers 502/503.
+  outage: { errorShare: 0.97, statuses: [502, 503, 503] },
+  'auth-failure': { errorShare: 1, statuses: [401] },
+  'rate-limited': { errorShare: 0.45, statuses: [429] },
+  'error-storm': { errorShare: 0.7, statuses: [500, 502, 503] },
+  slow: { errorShare: 0.03, statuses: [504] },
+  'degraded-status': { errorShare: 0.01, statuses: [503] },
+};
+
+const ROUTES = ['/v1/workorders', '/v1/workorders/{id}', '/v1/workorders/{id}/status', '/v1/assets', '/v1/assets/{id}', '/v1/locations', '/v1/users', '/v1/workrequests'];
+
+export interface RequestLogOptions {
+  scenario: ScenarioName;
+  seed?: number;
+  lines?: number;
+  /** The log's last line is at this time (epoch ms); earlier lines ~1 s apart. */
+  endMs: number;
+}
+
+export function requestLogLines(opts: RequestLogOptions): string[] {
+  const rng: Rng = mulberry32((opts.seed ?? 1) * 7919 + 17);
+  const mix = MIXES[opts.scenario];
+  const n = opts.lines ?? 2000;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const fail = rng() < mix.errorShare;
+    const status = fail ? pick(rng, mix.statuses) : pick(rng, [200, 200, 200, 201]);
+    const url = pick(rng, ROUTES).replace('{id}', String(intBetween(rng, 1000, 9999))) + (rng() < 0.3 ? '?limit=100' : '');
+    const method = url.endsWith('/status') ? 'PATCH' : 'GET';
+    const slow = opts.scenario === 'slow' ? intBetween(rng, 400, 2400) : intBetween(rng, 20, 300);
+    const time = opts.endMs - (n - 1 - i) * 1000;
+    const level = status >= 500 ? 50 : status >= 400 ? 40 : 30;
+    out.push(JSON.stringify({ level, time, pid: 4242, hostname: 'integration-1', req: { id: i + 1, method, url }, res: { statusCode: status }, responseTime: slow, msg: 'request completed' }));
+  }
+  return out;
+}
+
+export async function writeRequestLog(path: string, opts: RequestLogOptions): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${requestLogLines(opts).join('\n')}\n`);
+  await rename(tmp, path);
+}
