@@ -22,6 +22,9 @@ export interface LogConfig {
   endpointField?: string;
   /** As given (15m, an ISO time); checked here, resolved against the clock when read. */
   since?: string;
+  /** Worker threads for big files (env MX_RUNBOOK_LOG_THREADS; 1 = none) and the size from which they are used. */
+  threads?: number;
+  parallelMinBytes?: number;
 }
 
 const LOG_FORMATS = ['auto', 'ndjson', 'combined', 'common'] as const;
@@ -108,7 +111,7 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
   if (!failOn) throw new UsageError(`--fail-on: expected SEV1, SEV2, SEV3, SEV4 or none, got "${failOnRaw}"`);
 
   const dnsServers = flags.dnsServer?.length ? flags.dnsServer : strList(f, 'dnsServers', file.path);
-  const logs = logConfig(flags, f, file.path);
+  const logs = logConfig(flags, f, file.path, env);
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: env['MAINTAINX_API_KEY'] || undefined,
@@ -221,7 +224,7 @@ export function configSecrets(c: Config): string[] {
   return [c.apiKey, c.webhookSecret, c.redisUrl ? passwordOfUrl(c.redisUrl) : undefined].filter((x): x is string => !!x);
 }
 
-function logConfig(flags: ConfigFlags, f: FileConfig, path: string): LogConfig {
+function logConfig(flags: ConfigFlags, f: FileConfig, path: string, env: Env): LogConfig {
   const format = flags.logFormat ?? str(f, 'logFormat', path) ?? 'auto';
   if (!(LOG_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--log-format: expected one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
@@ -237,5 +240,15 @@ function logConfig(flags: ConfigFlags, f: FileConfig, path: string): LogConfig {
     statusField: dotted('--status-field', flags.statusField ?? str(f, 'statusField', path)),
     endpointField: dotted('--endpoint-field', flags.endpointField ?? str(f, 'endpointField', path)),
     since: flags.since,
+    threads: envInt(env, 'MX_RUNBOOK_LOG_THREADS'),
+    parallelMinBytes: envInt(env, 'MX_RUNBOOK_PARALLEL_MIN_BYTES'),
   };
+}
+
+function envInt(env: Env, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
+  return n;
 }

@@ -17,13 +17,13 @@ export interface SplitStats {
 const NL = 0x0a;
 const CR = 0x0d;
 
-export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: LineSink, maxLineBytes: number): Promise<SplitStats> {
+export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: LineSink, maxLineBytes: number, atFileStart = true): Promise<SplitStats> {
   let lineNo = 0;
   let bytes = 0;
   let carry: Buffer[] = [];
   let carryLen = 0;
   let dropping = false; // inside an overlong line
-  let first = true;
+  let first = atFileStart;
   const emit = (buf: Buffer, s: number, e: number) => {
     lineNo++;
     if (e > s && buf[e - 1] === CR) e--; // CRLF

@@ -9,6 +9,7 @@ import { splitLines, type LineSink } from './lines.js';
 import { detectFields, type NdjsonFields } from './ndjson.js';
 import { EndpointNormaliser } from './normalise.js';
 import { parseClfTime, parseJsonTime } from './since.js';
+import { readLogParallel, type ParallelPlan } from './parallel.js';
 import { LogSourceError, openLogSource } from './source.js';
 
 export type LogFormat = 'ndjson' | 'combined' | 'common';
@@ -22,6 +23,8 @@ export interface LogOptions {
   sinceMs?: number;
   maxLineBytes?: number;
   stdin: Readable;
+  /** Worker threads for big plain files; absent = single-threaded. */
+  parallel?: ParallelPlan;
 }
 
 export interface LogStats {
@@ -56,6 +59,10 @@ type TimeKind = typeof ValueKind.String | typeof ValueKind.Number | typeof TIME_
 const INVALID_SAMPLES = 5;
 
 export async function readLog(source: string, opts: LogOptions): Promise<LogResult> {
+  if (opts.parallel) {
+    const stats = await readLogParallel(source, opts, opts.parallel);
+    if (stats) return { ok: true, stats };
+  }
   let chunks: AsyncIterable<Buffer>;
   try {
     chunks = await openLogSource(source, opts.stdin);
@@ -78,7 +85,7 @@ export async function readLog(source: string, opts: LogOptions): Promise<LogResu
 }
 
 /** Sees every line; decides the format from the first ones, then counts. */
-class LogCounter implements LineSink {
+export class LogCounter implements LineSink {
   readonly stats: LogStats;
   private pending: Array<[Buffer, number]> | undefined = [];
   private handle: (buf: Buffer, s: number, e: number, n: number) => void = () => {};
@@ -91,8 +98,10 @@ class LogCounter implements LineSink {
   constructor(
     source: string,
     private readonly opts: LogOptions,
+    decided?: Decision,
   ) {
     this.stats = { source, format: 'unknown', lines: 0, blankLines: 0, requests: 0, errors: 0, invalidLines: 0, invalidSamples: [], otherLines: 0, outsideWindow: 0, groups: new Map(), byStatus: new Map(), bytes: 0 };
+    if (decided) this.apply(decided);
   }
 
   line(buf: Buffer, s: number, e: number, n: number): void {
@@ -121,21 +130,24 @@ class LogCounter implements LineSink {
   private decide(): void {
     const sample = this.pending ?? [];
     this.pending = undefined;
-    const format = this.opts.format && this.opts.format !== 'auto' ? this.opts.format : detectFormat(sample.map(([b]) => b));
-    this.stats.format = format;
-    if (format === 'ndjson') {
-      const parsed = sample.map(([b]) => tryParse(b)).filter((o) => o !== undefined);
-      const fields = detectFields(parsed, { status: this.opts.statusField, endpoint: this.opts.endpointField });
+    this.apply(decideFormat(sample.map(([b]) => b), this.opts));
+    for (const [b, n] of sample) this.handle(b, 0, b.length, n);
+  }
+
+  private apply(d: Decision): void {
+    this.pending = undefined;
+    this.stats.format = d.format;
+    if (d.format === 'ndjson') {
+      const fields = d.fields ?? {};
       this.stats.fields = fields;
       const paths = [fields.status ?? '\u0000none', fields.endpoint ?? '\u0000none', fields.time ?? '\u0000none'].map((p) => p.split('.'));
       this.scanner = new JsonScanner(paths);
       this.handle = (buf, s, e, n) => this.ndjsonLine(buf, s, e, n);
-    } else if (format === 'combined' || format === 'common') {
+    } else if (d.format === 'combined' || d.format === 'common') {
       this.handle = (buf, s, e, n) => this.accessLine(buf, s, e, n);
     } else {
       this.handle = (buf, s, e, n) => (isBlank(buf, s, e) ? this.stats.blankLines++ : this.invalid(n));
     }
-    for (const [b, n] of sample) this.handle(b, 0, b.length, n);
   }
 
   private invalid(n: number): void {
@@ -251,6 +263,19 @@ function tryParse(b: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+export interface Decision {
+  format: LogFormat | 'unknown';
+  fields?: Partial<NdjsonFields>;
+}
+
+/** Format and fields, from a file's first lines (or as forced by options). */
+export function decideFormat(sample: Buffer[], opts: Pick<LogOptions, 'format' | 'statusField' | 'endpointField'>): Decision {
+  const format = opts.format && opts.format !== 'auto' ? opts.format : detectFormat(sample);
+  if (format !== 'ndjson') return { format };
+  const parsed = sample.map((b) => tryParse(b)).filter((o) => o !== undefined);
+  return { format, fields: detectFields(parsed, { status: opts.statusField, endpoint: opts.endpointField }) };
 }
 
 /** The format most of the sampled lines are in. */

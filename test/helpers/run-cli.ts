@@ -1,5 +1,6 @@
 // Runs the CLI in-process, as bin/ would, with captured streams: the command
 // tests see exactly what a person would, without a subprocess per case.
+import type { Readable } from 'node:stream';
 import { captureIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Deps } from '../../src/cli/deps.js';
@@ -21,9 +22,9 @@ export const noPrompts: Prompter = {
   confirm: () => Promise.reject(new Error('unexpected prompt')),
 };
 
-export async function runCli(argv: string[], opts: { env?: Record<string, string>; cwd?: string; signal?: AbortSignal; prompter?: Prompter; tty?: boolean } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], opts: { env?: Record<string, string>; cwd?: string; signal?: AbortSignal; prompter?: Prompter; tty?: boolean; stdin?: Readable } = {}): Promise<CliResult> {
   const env = { NO_COLOR: '1', ...opts.env };
-  const io = captureIO({ env, secrets: secretsFromEnv(env), tty: opts.tty });
+  const io = captureIO({ env, secrets: secretsFromEnv(env), tty: opts.tty, stdin: opts.stdin });
   const deps: Deps = {
     io,
     env,

@@ -1,6 +1,7 @@
 // RB-002 probe: read every request log given (files, `-`, .gz), streaming.
 import type { Readable } from 'node:stream';
 import type { LogConfig } from '../../core/config.js';
+import { parallelPlan } from '../../logs/parallel.js';
 import { readLog, type LogResult } from '../../logs/read-log.js';
 import { parseSince } from '../../logs/since.js';
 import type { Progress } from '../types.js';
@@ -23,7 +24,7 @@ export async function probeRb002(input: Rb002Input, progress: Progress, stdin: R
   // One file after another: they share the disk, and stdin can be read once.
   for (const file of logs.files) {
     progress.start(`log:${file}`, `reading ${file === '-' ? 'stdin' : file}`);
-    const r = await readLog(file, { format: logs.format, statusField: logs.statusField, endpointField: logs.endpointField, sinceMs, stdin });
+    const r = await readLog(file, { format: logs.format, statusField: logs.statusField, endpointField: logs.endpointField, sinceMs, stdin, parallel: parallelPlan(logs.threads, logs.parallelMinBytes) });
     results.push(r);
     progress.end(`log:${file}`, r.ok, r.ok ? `${r.stats.lines.toLocaleString('en-US')} lines, ${r.stats.errors.toLocaleString('en-US')} errors` : r.message);
   }
