@@ -84,7 +84,7 @@ function sampleLines(head: Buffer): Buffer[] {
 
 /** Slices in file order → one LogStats, line numbers made global. */
 function merge(source: string, d: Decision, parts: LogStats[], size: number): LogStats {
-  const out: LogStats = { source, format: d.format, fields: d.fields, lines: 0, blankLines: 0, requests: 0, errors: 0, invalidLines: 0, invalidSamples: [], otherLines: 0, outsideWindow: 0, groups: new Map(), byStatus: new Map(), bytes: size };
+  const out: LogStats = { source, format: d.format, fields: d.fields, lines: 0, blankLines: 0, requests: 0, errors: 0, invalidLines: 0, invalidSamples: [], otherLines: 0, outsideWindow: 0, groups: new Map(), byStatus: new Map(), bytes: size, threads: parts.length };
   for (const p of parts) {
     for (const line of p.invalidSamples) if (out.invalidSamples.length < 5) out.invalidSamples.push(out.lines + line);
     out.lines += p.lines;

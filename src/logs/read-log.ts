@@ -46,6 +46,8 @@ export interface LogStats {
   firstTimeMs?: number;
   lastTimeMs?: number;
   bytes: number;
+  /** Worker threads that read it (1: this thread). */
+  threads: number;
   /** Set when reading stopped early (e.g. a corrupt gzip tail): counts are partial. */
   readError?: string;
 }
@@ -100,7 +102,7 @@ export class LogCounter implements LineSink {
     private readonly opts: LogOptions,
     decided?: Decision,
   ) {
-    this.stats = { source, format: 'unknown', lines: 0, blankLines: 0, requests: 0, errors: 0, invalidLines: 0, invalidSamples: [], otherLines: 0, outsideWindow: 0, groups: new Map(), byStatus: new Map(), bytes: 0 };
+    this.stats = { source, format: 'unknown', lines: 0, blankLines: 0, requests: 0, errors: 0, invalidLines: 0, invalidSamples: [], otherLines: 0, outsideWindow: 0, groups: new Map(), byStatus: new Map(), bytes: 0, threads: 1 };
     if (decided) this.apply(decided);
   }
 

@@ -109,7 +109,7 @@ export function analyseRb002(f: Rb002Facts): { checks: Check[]; findings: Unrate
     data: {
       ...distribution,
       invalidSamples,
-      files: stats.map((s) => ({ source: s.source, format: s.format, fields: s.fields, lines: s.lines, requests: s.requests, errors: s.errors, invalidLines: s.invalidLines, otherLines: s.otherLines, blankLines: s.blankLines, outsideWindow: s.outsideWindow, bytes: s.bytes })),
+      files: stats.map((s) => ({ source: s.source, format: s.format, fields: s.fields, lines: s.lines, requests: s.requests, errors: s.errors, invalidLines: s.invalidLines, otherLines: s.otherLines, blankLines: s.blankLines, outsideWindow: s.outsideWindow, bytes: s.bytes, threads: s.threads })),
       ...(f.sinceMs !== undefined ? { since: new Date(f.sinceMs).toISOString() } : {}),
       ...(window ? { from: window.from, to: window.to } : {}),
     },
