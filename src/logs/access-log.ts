@@ -19,18 +19,47 @@ export interface AccessSpans {
   timeEnd: number;
 }
 
+/**
+ * Buffer#indexOf has no end bound: on a line without the needle it would
+ * scan the rest of the chunk, and a chunk of such lines would cost O(n²).
+ * A Finder remembers where the needle next occurs in the current buffer and
+ * searches again only once the lines have moved past it, so each needle
+ * scans each chunk at most once.
+ */
+export class Finder {
+  private buf: Buffer | undefined;
+  private pos = -1;
+  constructor(private readonly needle: number | Buffer) {}
+  next(buf: Buffer, from: number): number {
+    if (buf !== this.buf || this.pos < from) {
+      this.buf = buf;
+      const p = buf.indexOf(this.needle, from);
+      this.pos = p === -1 ? buf.length : p;
+    }
+    return this.pos;
+  }
+}
+
+export interface AccessFinders {
+  spaceBracket: Finder;
+  closeBracket: Finder;
+  quote: Finder;
+}
+
+export const newFinders = (): AccessFinders => ({ spaceBracket: new Finder(SP_LB), closeBracket: new Finder(0x5d), quote: new Finder(QUOTE) });
+
 /** Fills `out` and returns true when buf[s, e) is a CLF/Combined line. */
-export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSpans): boolean {
-  const sp = buf.indexOf(SP_LB, s);
-  if (sp === -1 || sp >= e || sp === s) return false;
+export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSpans, f: AccessFinders = newFinders()): boolean {
+  const sp = f.spaceBracket.next(buf, s);
+  if (sp >= e || sp === s) return false;
   const lb = sp + 1;
-  const rb = buf.indexOf(0x5d, lb); // ']'
-  if (rb === -1 || rb >= e || buf[rb + 1] !== 0x20 || buf[rb + 2] !== QUOTE) return false;
+  const rb = f.closeBracket.next(buf, lb); // ']'
+  if (rb >= e || buf[rb + 1] !== 0x20 || buf[rb + 2] !== QUOTE) return false;
   const rs = rb + 3;
   let q = rs;
   for (;;) {
-    q = buf.indexOf(QUOTE, q);
-    if (q === -1 || q >= e) return false;
+    q = f.quote.next(buf, q);
+    if (q >= e) return false;
     // An escaped quote is preceded by an odd number of backslashes.
     let b = 0;
     while (q - 1 - b >= rs && buf[q - 1 - b] === BSLASH) b++;
@@ -54,8 +83,8 @@ export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSp
 
 /** Combined rather than Common: quoted fields (referer, user agent) follow the size. */
 export function isCombined(buf: Buffer, s: number, e: number, out: AccessSpans): boolean {
-  const q = buf.indexOf(QUOTE, out.reqEnd + 1);
-  return q !== -1 && q < e && q > s;
+  const q = buf.subarray(out.reqEnd + 1, e).indexOf(QUOTE);
+  return q !== -1 && out.reqEnd + 1 + q > s;
 }
 
 /** The request target of `METHOD /path HTTP/1.1`; malformed requests keep a label. */

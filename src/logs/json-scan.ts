@@ -18,7 +18,8 @@ const KEY = 1;
 const VALUE_OR_END = 2;
 const VALUE = 3;
 const AFTER_VALUE = 4;
-const MAX_DEPTH = 30;
+// Deeper than this and a line is rejected; no log record nests this far.
+const MAX_DEPTH = 1024;
 
 /** Paths to extract, e.g. [['res','statusCode'], ['req','url']]. */
 export class JsonScanner {
@@ -30,6 +31,8 @@ export class JsonScanner {
   private readonly paths: Uint8Array[][];
   /** masks[d]: the targets whose path matches the keys leading to depth d. */
   private readonly masks = new Int32Array(MAX_DEPTH + 2);
+  /** isArray[d]: the container at depth d is an array. */
+  private readonly isArray = new Uint8Array(MAX_DEPTH + 2);
 
   constructor(paths: string[][]) {
     if (paths.length > 30) throw new Error('too many target paths');
@@ -45,12 +48,12 @@ export class JsonScanner {
    * around it allowed); then starts/ends/kinds give each target's value.
    */
   scan(buf: Uint8Array, s: number, e: number): boolean {
-    const { starts, ends, kinds, escaped, paths, masks } = this;
+    const { starts, ends, kinds, escaped, paths, masks, isArray } = this;
     for (let t = 0; t < kinds.length; t++) kinds[t] = 0;
     let i = skipWs(buf, s, e);
     if (i >= e || buf[i] !== 0x7b) return false; // arrays, strings, null: not a log record
     let depth = 1;
-    let arrays = 0; // bit d set: the container at depth d is an array
+    isArray[1] = 0;
     masks[1] = (1 << paths.length) - 1;
     let state = KEY_OR_END;
     let target = -1;
@@ -83,9 +86,14 @@ export class JsonScanner {
               if (!(m & (1 << t))) continue;
               const p = paths[t]!;
               if (!bytesEqual(buf, ks, ke, p[depth - 1]!)) m &= ~(1 << t);
-              else if (p.length === depth) {
-                target = t;
-                m &= ~(1 << t);
+              else {
+                // A repeated key replaces what the earlier one held, as in
+                // JSON.parse: forget the value found under it so far.
+                kinds[t] = ValueKind.None;
+                if (p.length === depth) {
+                  target = t;
+                  m &= ~(1 << t);
+                }
               }
             }
           } else m = 0;
@@ -99,7 +107,7 @@ export class JsonScanner {
             if (depth >= MAX_DEPTH) return false;
             depth++;
             masks[depth] = c === 0x7b ? childMask : 0;
-            arrays = c === 0x5b ? arrays | (1 << depth) : arrays & ~(1 << depth);
+            isArray[depth] = c === 0x5b ? 1 : 0;
             state = c === 0x7b ? KEY_OR_END : VALUE_OR_END;
             i++;
             continue;
@@ -133,7 +141,7 @@ export class JsonScanner {
         }
         default: {
           // AFTER_VALUE
-          const inArray = (arrays >>> depth) & 1;
+          const inArray = isArray[depth]!;
           if (c === 0x2c) {
             i++;
             state = inArray ? VALUE : KEY;

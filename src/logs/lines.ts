@@ -29,14 +29,7 @@ export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: L
     if (e > s && buf[e - 1] === CR) e--; // CRLF
     sink.line(buf, s, e, lineNo);
   };
-  for await (const raw of chunks) {
-    let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    bytes += chunk.length;
-    if (first && chunk.length) {
-      first = false;
-      // A UTF-8 byte order mark at the start of the file is not data.
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
+  const feed = (chunk: Buffer) => {
     let s = 0;
     let nl = chunk.indexOf(NL, 0);
     if (dropping || carryLen) {
@@ -46,7 +39,7 @@ export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: L
           carryLen += chunk.length;
           if (carryLen > maxLineBytes) (dropping = true), (carry = []), (carryLen = 0);
         }
-        continue;
+        return;
       }
       if (dropping) {
         lineNo++;
@@ -81,7 +74,24 @@ export async function splitLines(chunks: AsyncIterable<Buffer | string>, sink: L
         carryLen = rest.length;
       }
     }
+  };
+  // The first bytes are held until there are 3, to test for a BOM that
+  // tiny chunks (a pipe) may have split.
+  let head: Buffer | undefined;
+  const startOfFile = (chunk: Buffer): Buffer =>
+    chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk; // a BOM is not data
+  for await (const raw of chunks) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    bytes += chunk.length;
+    if (first) {
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      if (head.length < 3) continue;
+      first = false;
+      feed(startOfFile(head));
+      head = undefined;
+    } else feed(chunk);
   }
+  if (head) feed(startOfFile(head)); // a file of fewer than 3 bytes
   if (dropping) {
     lineNo++;
     sink.overlong(lineNo);

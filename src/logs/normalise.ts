@@ -14,14 +14,15 @@ export function isIdSegment(seg: string): boolean {
 
 export function normaliseEndpoint(raw: string): string {
   let path = raw;
+  // The query first: it may itself hold a URL (?u=http://x.io/a).
+  const q = path.search(/[?#]/);
+  if (q !== -1) path = path.slice(0, q);
   // Absolute URLs (proxies log them): keep only the path.
   const scheme = path.indexOf('://');
   if (scheme > 0 && scheme < 10) {
     const slash = path.indexOf('/', scheme + 3);
     path = slash === -1 ? '/' : path.slice(slash);
   }
-  const q = path.search(/[?#]/);
-  if (q !== -1) path = path.slice(0, q);
   if (path === '') return '/';
   const segs = path.split('/');
   for (let i = 0; i < segs.length; i++) if (segs[i] && isIdSegment(segs[i]!)) segs[i] = ':id';

@@ -7,12 +7,11 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { decideFormat, type Decision, type LogOptions, type LogStats } from './read-log.js';
+import { decideFromHead, MAX_SAMPLE_LINES, type Decision, type LogOptions, type LogStats } from './read-log.js';
 import type { SliceJob } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
-const HEAD_BYTES = 256 * 1024;
-const SAMPLE_LINES = 50;
+const HEAD_BYTES = 1024 * 1024;
 
 export interface ParallelPlan {
   threads: number;
@@ -44,7 +43,7 @@ export async function readLogParallel(source: string, opts: LogOptions, plan: Pa
     await fh.close();
   }
   if (head[0] === 0x1f && head[1] === 0x8b) return undefined; // gzip streams cannot be sliced
-  const decision = decideFormat(sampleLines(head), opts);
+  const decision = decideFromHead(sampleLines(head), opts).decision;
   const maxLineBytes = opts.maxLineBytes ?? 1 << 20;
   const n = plan.threads;
   const jobs: SliceJob[] = Array.from({ length: n }, (_, i) => ({
@@ -71,7 +70,7 @@ function runSlice(job: SliceJob): Promise<LogStats> {
 function sampleLines(head: Buffer): Buffer[] {
   let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const out: Buffer[] = [];
-  while (out.length < SAMPLE_LINES) {
+  while (out.length < MAX_SAMPLE_LINES) {
     const nl = head.indexOf(0x0a, start);
     if (nl === -1) break;
     let e = nl;

@@ -3,7 +3,7 @@
 // by the size of the file.
 import type { Readable } from 'node:stream';
 import { errorCode, errorMessage } from '../core/errors.js';
-import { isCombined, parseAccessLine, requestTarget, unescapeRequest, type AccessSpans } from './access-log.js';
+import { isCombined, newFinders, parseAccessLine, requestTarget, unescapeRequest, type AccessSpans } from './access-log.js';
 import { JsonScanner, ValueKind } from './json-scan.js';
 import { splitLines, type LineSink } from './lines.js';
 import { detectFields, type NdjsonFields } from './ndjson.js';
@@ -55,6 +55,7 @@ export interface LogStats {
 export type LogResult = { ok: true; stats: LogStats } | { ok: false; source: string; code: string; message: string };
 
 const SAMPLE_LINES = 50;
+export const MAX_SAMPLE_LINES = 1000;
 /** A time in an access log's [brackets], beside the JSON value kinds. */
 const TIME_CLF = 9;
 type TimeKind = typeof ValueKind.String | typeof ValueKind.Number | typeof TIME_CLF;
@@ -89,11 +90,13 @@ export async function readLog(source: string, opts: LogOptions): Promise<LogResu
 /** Sees every line; decides the format from the first ones, then counts. */
 export class LogCounter implements LineSink {
   readonly stats: LogStats;
-  private pending: Array<[Buffer, number]> | undefined = [];
+  /** The first lines, held until the format is decided (null: an overlong line). */
+  private pending: Array<[Buffer | null, number]> | undefined = [];
   private handle: (buf: Buffer, s: number, e: number, n: number) => void = () => {};
   private readonly norm = new EndpointNormaliser();
   private scanner?: JsonScanner;
   private readonly spans: AccessSpans = { status: 0, reqStart: 0, reqEnd: 0, timeStart: 0, timeEnd: 0 };
+  private readonly finders = newFinders();
   private readonly clfCache = new Map<string, number | undefined>();
   private lastTime?: { buf: Buffer; s: number; e: number; kind: TimeKind };
 
@@ -110,15 +113,23 @@ export class LogCounter implements LineSink {
     this.stats.lines = n;
     if (this.pending) {
       this.pending.push([Buffer.from(buf.subarray(s, e)), n]);
-      if (this.pending.length >= SAMPLE_LINES) this.decide();
+      const k = this.pending.length;
+      // Decide at 50 lines, unless they are JSON with no status yet (a
+      // service's start-up chatter): then look as far as 1,000 lines.
+      if (k === SAMPLE_LINES ? decideFromHead(this.sampleBuffers(), this.opts).final : k >= MAX_SAMPLE_LINES) this.decide();
       return;
     }
     this.handle(buf, s, e, n);
   }
 
+  private sampleBuffers(): Buffer[] {
+    return (this.pending ?? []).flatMap(([b]) => (b ? [b] : []));
+  }
+
   overlong(n: number): void {
     this.stats.lines = n;
-    this.invalid(n);
+    if (this.pending) this.pending.push([null, n]);
+    else this.invalid(n);
   }
 
   finish(): void {
@@ -132,8 +143,11 @@ export class LogCounter implements LineSink {
   private decide(): void {
     const sample = this.pending ?? [];
     this.pending = undefined;
-    this.apply(decideFormat(sample.map(([b]) => b), this.opts));
-    for (const [b, n] of sample) this.handle(b, 0, b.length, n);
+    this.apply(decideFromHead(sample.flatMap(([b]) => (b ? [b] : [])), this.opts).decision);
+    for (const [b, n] of sample) {
+      if (b) this.handle(b, 0, b.length, n);
+      else this.invalid(n);
+    }
   }
 
   private apply(d: Decision): void {
@@ -180,7 +194,7 @@ export class LogCounter implements LineSink {
 
   private accessLine(buf: Buffer, s: number, e: number, n: number): void {
     const sp = this.spans;
-    if (!parseAccessLine(buf, s, e, sp)) {
+    if (!parseAccessLine(buf, s, e, sp, this.finders)) {
       if (isBlank(buf, s, e)) this.stats.blankLines++;
       else this.invalid(n);
       return;
@@ -278,6 +292,19 @@ export function decideFormat(sample: Buffer[], opts: Pick<LogOptions, 'format' |
   if (format !== 'ndjson') return { format };
   const parsed = sample.map((b) => tryParse(b)).filter((o) => o !== undefined);
   return { format, fields: detectFields(parsed, { status: opts.statusField, endpoint: opts.endpointField }) };
+}
+
+/**
+ * The decision from a file's first lines: the first 50 decide, unless they
+ * are JSON without any status field, when up to 1,000 are looked at. `final`
+ * says the first 50 were enough. The parallel reader uses the same rule on
+ * the file's head, so both readers decide alike.
+ */
+export function decideFromHead(lines: Buffer[], opts: Pick<LogOptions, 'format' | 'statusField' | 'endpointField'>): { decision: Decision; final: boolean } {
+  const first = decideFormat(lines.slice(0, SAMPLE_LINES), opts);
+  const enough = first.format !== 'ndjson' || !!first.fields?.status;
+  if (enough || lines.length <= SAMPLE_LINES) return { decision: first, final: enough };
+  return { decision: decideFormat(lines.slice(0, MAX_SAMPLE_LINES), opts), final: false };
 }
 
 /** The format most of the sampled lines are in. */

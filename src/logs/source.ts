@@ -55,7 +55,13 @@ async function* maybeGunzip(input: Readable, source: string): AsyncIterable<Buff
     throw new LogSourceError(source, code, describeSourceError(source, code));
   }
   if (first.done) return;
-  const head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  let head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  // The two magic bytes may come in separate chunks (a pipe).
+  while (head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, typeof more.value === 'string' ? Buffer.from(more.value) : more.value]);
+  }
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     yield head;
     for (;;) {
