@@ -7,9 +7,7 @@
 
 const QUOTE = 0x22;
 const BSLASH = 0x5c;
-// The time field opens with " [": searching for both bytes lets a bracketed
-// IPv6 host ("[::1] - - [...]") through.
-const SP_LB = Buffer.from(' [');
+const LB = 0x5b; // '[' opens the time field
 
 export interface AccessSpans {
   status: number;
@@ -41,18 +39,20 @@ export class Finder {
 }
 
 export interface AccessFinders {
-  spaceBracket: Finder;
+  openBracket: Finder;
   closeBracket: Finder;
   quote: Finder;
 }
 
-export const newFinders = (): AccessFinders => ({ spaceBracket: new Finder(SP_LB), closeBracket: new Finder(0x5d), quote: new Finder(QUOTE) });
+export const newFinders = (): AccessFinders => ({ openBracket: new Finder(LB), closeBracket: new Finder(0x5d), quote: new Finder(QUOTE) });
 
 /** Fills `out` and returns true when buf[s, e) is a CLF/Combined line. */
 export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSpans, f: AccessFinders = newFinders()): boolean {
-  const sp = f.spaceBracket.next(buf, s);
-  if (sp >= e || sp === s) return false;
-  const lb = sp + 1;
+  // The time field's '[' follows a space; a bracketed IPv6 host
+  // ("[::1] - - [...]") opens the line with one of its own: skip it.
+  let lb = f.openBracket.next(buf, s);
+  if (lb === s) lb = f.openBracket.next(buf, s + 1);
+  if (lb >= e || buf[lb - 1] !== 0x20) return false;
   const rb = f.closeBracket.next(buf, lb); // ']'
   if (rb >= e || buf[rb + 1] !== 0x20 || buf[rb + 2] !== QUOTE) return false;
   const rs = rb + 3;

@@ -5,11 +5,19 @@
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]{12,}$/i;
-const NUMERIC = /^\d+$/;
 const TOKEN = /^(?=.*\d)[A-Za-z0-9_-]{16,}$/;
 
 export function isIdSegment(seg: string): boolean {
-  return NUMERIC.test(seg) || UUID.test(seg) || HEX.test(seg) || TOKEN.test(seg);
+  // Cheap tests first: most segments are short route names.
+  let digits = 0;
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  if (digits === 0) return false; // every id form below holds a digit (a hex run of 12 letters a-f aside)
+  if (digits === seg.length) return true;
+  if (seg.length < 12) return false;
+  return UUID.test(seg) || HEX.test(seg) || TOKEN.test(seg);
 }
 
 export function normaliseEndpoint(raw: string): string {

@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { decideFromHead, MAX_SAMPLE_LINES, type Decision, type LogOptions, type LogStats } from './read-log.js';
+import { decideFormat, SAMPLE_LINES, type Decision, type LogOptions, type LogStats } from './read-log.js';
 import type { SliceJob } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -43,7 +43,13 @@ export async function readLogParallel(source: string, opts: LogOptions, plan: Pa
     await fh.close();
   }
   if (head[0] === 0x1f && head[1] === 0x8b) return undefined; // gzip streams cannot be sliced
-  const decision = decideFromHead(sampleLines(head), opts).decision;
+  const sample = sampleLines(head);
+  // The single reader would look further than this head: let it.
+  if (sample.length < SAMPLE_LINES && head.length < size) return undefined;
+  const decision = decideFormat(sample, opts);
+  // Fields still to be found (no request in the head), or no known format:
+  // one reader must see the lines in order, so no slicing.
+  if (decision.format === 'unknown' || (decision.format === 'ndjson' && !decision.fields?.status)) return undefined;
   const maxLineBytes = opts.maxLineBytes ?? 1 << 20;
   const n = plan.threads;
   const jobs: SliceJob[] = Array.from({ length: n }, (_, i) => ({
@@ -70,12 +76,14 @@ function runSlice(job: SliceJob): Promise<LogStats> {
 function sampleLines(head: Buffer): Buffer[] {
   let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const out: Buffer[] = [];
-  while (out.length < MAX_SAMPLE_LINES) {
+  // The same sample the single reader takes: the first 50 non-blank lines.
+  while (out.length < SAMPLE_LINES) {
     const nl = head.indexOf(0x0a, start);
     if (nl === -1) break;
     let e = nl;
     if (e > start && head[e - 1] === 0x0d) e--;
-    out.push(head.subarray(start, e));
+    const line = head.subarray(start, e);
+    if (line.some((c) => c !== 0x20 && c !== 0x09 && c !== 0x0d)) out.push(line);
     start = nl + 1;
   }
   return out;

@@ -54,8 +54,8 @@ export interface LogStats {
 
 export type LogResult = { ok: true; stats: LogStats } | { ok: false; source: string; code: string; message: string };
 
-const SAMPLE_LINES = 50;
-export const MAX_SAMPLE_LINES = 1000;
+export const SAMPLE_LINES = 50;
+const BLANK = Buffer.alloc(0);
 /** A time in an access log's [brackets], beside the JSON value kinds. */
 const TIME_CLF = 9;
 type TimeKind = typeof ValueKind.String | typeof ValueKind.Number | typeof TIME_CLF;
@@ -92,11 +92,13 @@ export class LogCounter implements LineSink {
   readonly stats: LogStats;
   /** The first lines, held until the format is decided (null: an overlong line). */
   private pending: Array<[Buffer | null, number]> | undefined = [];
+  private sampled = 0;
   private handle: (buf: Buffer, s: number, e: number, n: number) => void = () => {};
   private readonly norm = new EndpointNormaliser();
   private scanner?: JsonScanner;
   private readonly spans: AccessSpans = { status: 0, reqStart: 0, reqEnd: 0, timeStart: 0, timeEnd: 0 };
   private readonly finders = newFinders();
+  private readonly statusCounts = new Float64Array(600);
   private readonly clfCache = new Map<string, number | undefined>();
   private lastTime?: { buf: Buffer; s: number; e: number; kind: TimeKind };
 
@@ -112,18 +114,15 @@ export class LogCounter implements LineSink {
   line(buf: Buffer, s: number, e: number, n: number): void {
     this.stats.lines = n;
     if (this.pending) {
-      this.pending.push([Buffer.from(buf.subarray(s, e)), n]);
-      const k = this.pending.length;
-      // Decide at 50 lines, unless they are JSON with no status yet (a
-      // service's start-up chatter): then look as far as 1,000 lines.
-      if (k === SAMPLE_LINES ? decideFromHead(this.sampleBuffers(), this.opts).final : k >= MAX_SAMPLE_LINES) this.decide();
+      // Blank lines say nothing of the format: they do not fill the sample.
+      if (isBlank(buf, s, e)) this.pending.push([BLANK, n]);
+      else {
+        this.pending.push([Buffer.from(buf.subarray(s, e)), n]);
+        if (++this.sampled >= SAMPLE_LINES) this.decide();
+      }
       return;
     }
     this.handle(buf, s, e, n);
-  }
-
-  private sampleBuffers(): Buffer[] {
-    return (this.pending ?? []).flatMap(([b]) => (b ? [b] : []));
   }
 
   overlong(n: number): void {
@@ -134,6 +133,7 @@ export class LogCounter implements LineSink {
 
   finish(): void {
     if (this.pending) this.decide();
+    for (let st = 100; st < 600; st++) if (this.statusCounts[st]) this.stats.byStatus.set(st, this.statusCounts[st]!);
     if (this.lastTime) {
       const { buf, s, e, kind } = this.lastTime;
       this.stats.lastTimeMs = this.parseTime(buf, s, e, kind);
@@ -143,9 +143,10 @@ export class LogCounter implements LineSink {
   private decide(): void {
     const sample = this.pending ?? [];
     this.pending = undefined;
-    this.apply(decideFromHead(sample.flatMap(([b]) => (b ? [b] : [])), this.opts).decision);
+    this.apply(decideFormat(sample.flatMap(([b]) => (b && b !== BLANK ? [b] : [])), this.opts));
     for (const [b, n] of sample) {
-      if (b) this.handle(b, 0, b.length, n);
+      if (b === BLANK) this.stats.blankLines++;
+      else if (b) this.handle(b, 0, b.length, n);
       else this.invalid(n);
     }
   }
@@ -153,7 +154,12 @@ export class LogCounter implements LineSink {
   private apply(d: Decision): void {
     this.pending = undefined;
     this.stats.format = d.format;
-    if (d.format === 'ndjson') {
+    if (d.format === 'ndjson' && !d.fields?.status) {
+      // JSON, but no request seen yet (start-up chatter, heartbeats): look
+      // at each record until one holds a status, then settle the fields.
+      this.stats.fields = d.fields ?? {};
+      this.handle = (buf, s, e, n) => this.seekingLine(buf, s, e, n);
+    } else if (d.format === 'ndjson') {
       const fields = d.fields ?? {};
       this.stats.fields = fields;
       const paths = [fields.status ?? '\u0000none', fields.endpoint ?? '\u0000none', fields.time ?? '\u0000none'].map((p) => p.split('.'));
@@ -169,6 +175,22 @@ export class LogCounter implements LineSink {
   private invalid(n: number): void {
     this.stats.invalidLines++;
     if (this.stats.invalidSamples.length < INVALID_SAMPLES) this.stats.invalidSamples.push(n);
+  }
+
+  private seekingLine(buf: Buffer, s: number, e: number, n: number): void {
+    const obj = tryParse(buf.subarray(s, e));
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      if (isBlank(buf, s, e)) this.stats.blankLines++;
+      else this.invalid(n);
+      return;
+    }
+    const fields = detectFields([obj], { status: this.opts.statusField, endpoint: this.opts.endpointField });
+    if (!fields.status) {
+      this.stats.otherLines++;
+      return;
+    }
+    this.apply({ format: 'ndjson', fields });
+    this.handle(buf, s, e, n);
   }
 
   private ndjsonLine(buf: Buffer, s: number, e: number, n: number): void {
@@ -245,7 +267,7 @@ export class LogCounter implements LineSink {
   private count(status: number, endpoint: string): void {
     const st = this.stats;
     st.requests++;
-    st.byStatus.set(status, (st.byStatus.get(status) ?? 0) + 1);
+    this.statusCounts[status]!++; // a typed array: no Map work on the hot path
     if (status < 400) return;
     st.errors++;
     let g = st.groups.get(status);
@@ -292,19 +314,6 @@ export function decideFormat(sample: Buffer[], opts: Pick<LogOptions, 'format' |
   if (format !== 'ndjson') return { format };
   const parsed = sample.map((b) => tryParse(b)).filter((o) => o !== undefined);
   return { format, fields: detectFields(parsed, { status: opts.statusField, endpoint: opts.endpointField }) };
-}
-
-/**
- * The decision from a file's first lines: the first 50 decide, unless they
- * are JSON without any status field, when up to 1,000 are looked at. `final`
- * says the first 50 were enough. The parallel reader uses the same rule on
- * the file's head, so both readers decide alike.
- */
-export function decideFromHead(lines: Buffer[], opts: Pick<LogOptions, 'format' | 'statusField' | 'endpointField'>): { decision: Decision; final: boolean } {
-  const first = decideFormat(lines.slice(0, SAMPLE_LINES), opts);
-  const enough = first.format !== 'ndjson' || !!first.fields?.status;
-  if (enough || lines.length <= SAMPLE_LINES) return { decision: first, final: enough };
-  return { decision: decideFormat(lines.slice(0, MAX_SAMPLE_LINES), opts), final: false };
 }
 
 /** The format most of the sampled lines are in. */

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { getPath } from '../../src/logs/ndjson.js';
 import { normaliseEndpoint } from '../../src/logs/normalise.js';
-import { readLog, type LogStats } from '../../src/logs/read-log.js';
+import { readLog, type LogOptions, type LogStats } from '../../src/logs/read-log.js';
 import {
   T0,
   byStatusOf,
@@ -29,7 +29,6 @@ import {
   rng,
   splitAt,
   statsOf,
-  stdinOf,
   withTempDir,
   winston,
   type Groups,
@@ -37,7 +36,7 @@ import {
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const noStdin = () => Readable.from([]);
-const readFile = (path: string, opts: Parameters<typeof readLog>[1] extends infer O ? Omit<O, 'stdin'> : never = {}) => readLog(path, { ...opts, stdin: noStdin() });
+const readFile = (path: string, opts: Omit<LogOptions, 'stdin'> = {}) => readLog(path, { ...opts, stdin: noStdin() });
 
 /** Everything the definitions pin down, for comparing two reads of the same log. */
 const summary = (st: LogStats) => ({ ...counts(st), format: st.format, groups: groupsOf(st), byStatus: byStatusOf(st) });
@@ -482,13 +481,16 @@ describe('readLog: access logs', () => {
 
   it('a log whose format changed part-way (combined, then nginx JSON lines) is counted in linear time', async () => {
     const reqs = genRequests(4, 50);
-    const json = (i: number) => JSON.stringify({ time: new Date(T0 + i).toISOString(), remote_addr: '10.0.0.1', request: 'GET /v1/workorders HTTP/1.1', status: 200, body_bytes_sent: 512, ua: 'maintainx-sync/2.4' });
+    const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+    const json = (i: number) => JSON.stringify({ time: new Date(T0 + i).toISOString(), remote_addr: '10.0.0.1', request: 'GET /v1/workorders HTTP/1.1', status: 200, body_bytes_sent: 512, http_user_agent: ua });
     const ls = [...reqs.map((r) => combined(r)), ...Array.from({ length: 5000 }, (_, i) => json(i))];
     const t = performance.now();
     const st = await statsOf(readChunks([lines(...ls)]));
     const ms = performance.now() - t;
     expect(st.format).toBe('combined');
     expect(counts(st)).toMatchObject({ lines: 5050, requests: 50, invalidLines: 5000 });
-    expect(ms).toBeLessThan(1000); // ~10 ms when each line is searched only within itself
+    // ~10 ms when each line is searched only within itself; ~1.5 s when each
+    // junk line searches the rest of its 1.4 MB chunk for ' ['.
+    expect(ms).toBeLessThan(500);
   });
 });

@@ -140,4 +140,15 @@ describe('readLog counts for each flavour (exact)', () => {
     expect(counts(st)).toEqual({ lines: 100, blankLines: 0, invalidLines: 0, invalidSamples: [], otherLines: 60, requests: 40, errors: reqs.filter((r) => r.status >= 400).length, outsideWindow: 0 });
     expect(groupsOf(st)).toEqual(expectedGroups(reqs));
   });
+
+  it('requests after a long quiet spell (1,500 heartbeat lines first) are still requests', async () => {
+    const quiet = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ level: 30, time: T0 - 1_500_000 + i * 1000, msg: 'heartbeat' }));
+    const st = await statsOf(readChunks([lines(...quiet, ...reqs.map((r, i) => pinoHttp(r, i)))]));
+    expect(counts(st)).toMatchObject({ lines: 1540, otherLines: 1500, requests: 40, errors: reqs.filter((r) => r.status >= 400).length });
+  });
+
+  it('a JSON log that opens with more than 50 blank lines is still read as NDJSON', async () => {
+    const st = await statsOf(readChunks([lines(...Array.from({ length: 60 }, () => ''), ...reqs.map((r, i) => pinoHttp(r, i)))]));
+    expect(counts(st)).toMatchObject({ lines: 100, blankLines: 60, invalidLines: 0, requests: 40 });
+  });
 });

@@ -84,6 +84,16 @@ describe('splitLines', () => {
     expect((await split([BOM.subarray(0, 1), BOM.subarray(1, 2), BOM.subarray(2), body])).calls).toEqual(want);
   });
 
+  it('streams shorter than a BOM: 1 and 2 bytes, a lone BOM, a partial BOM', async () => {
+    expect((await split(['a'])).calls).toEqual([['L', 1, 'a']]);
+    expect((await split(['\n'])).calls).toEqual([['L', 1, '']]);
+    expect((await split(['a', 'b'])).calls).toEqual([['L', 1, 'ab']]);
+    expect((await split([BOM])).lines).toBe(0);
+    expect((await split([BOM.subarray(0, 1), BOM.subarray(1)])).lines).toBe(0);
+    expect((await split([BOM.subarray(0, 2)])).calls).toEqual([['L', 1, '\u00ef\u00bb']]);
+    expect((await split([BOM.subarray(0, 2), '\nx'])).calls).toEqual([['L', 1, '\u00ef\u00bb'], ['L', 2, 'x']]);
+  });
+
   it('maxLineBytes: a line of exactly max bytes is a line, one byte more is overlong, in a chunk or across chunks', async () => {
     const max = 10;
     const ok = 'x'.repeat(max);
