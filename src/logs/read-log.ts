@@ -55,7 +55,6 @@ export interface LogStats {
 export type LogResult = { ok: true; stats: LogStats } | { ok: false; source: string; code: string; message: string };
 
 export const SAMPLE_LINES = 50;
-const BLANK = Buffer.alloc(0);
 /** A time in an access log's [brackets], beside the JSON value kinds. */
 const TIME_CLF = 9;
 type TimeKind = typeof ValueKind.String | typeof ValueKind.Number | typeof TIME_CLF;
@@ -114,8 +113,9 @@ export class LogCounter implements LineSink {
   line(buf: Buffer, s: number, e: number, n: number): void {
     this.stats.lines = n;
     if (this.pending) {
-      // Blank lines say nothing of the format: they do not fill the sample.
-      if (isBlank(buf, s, e)) this.pending.push([BLANK, n]);
+      // Blank lines say nothing of the format: counted, never held (a
+      // million of them ahead of the first record must cost nothing).
+      if (isBlank(buf, s, e)) this.stats.blankLines++;
       else {
         this.pending.push([Buffer.from(buf.subarray(s, e)), n]);
         if (++this.sampled >= SAMPLE_LINES) this.decide();
@@ -143,10 +143,9 @@ export class LogCounter implements LineSink {
   private decide(): void {
     const sample = this.pending ?? [];
     this.pending = undefined;
-    this.apply(decideFormat(sample.flatMap(([b]) => (b && b !== BLANK ? [b] : [])), this.opts));
+    this.apply(decideFormat(sample.flatMap(([b]) => (b ? [b] : [])), this.opts));
     for (const [b, n] of sample) {
-      if (b === BLANK) this.stats.blankLines++;
-      else if (b) this.handle(b, 0, b.length, n);
+      if (b) this.handle(b, 0, b.length, n);
       else this.invalid(n);
     }
   }

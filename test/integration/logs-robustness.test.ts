@@ -380,6 +380,26 @@ describe('readLog: a 10 MB line with no newline', () => {
   });
 });
 
+describe('readLog: memory stays bounded before the format is decided', () => {
+  it('1.5 million blank lines ahead of the first record are counted, not held (peak heap growth stays small)', async () => {
+    const n = 1_500_000;
+    const nl = Buffer.alloc(64 * 1024, 0x0a);
+    const base = process.memoryUsage().heapUsed;
+    let peak = 0;
+    async function* gen() {
+      for (let left = n; left > 0; left -= nl.length) {
+        peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+        yield left >= nl.length ? nl : nl.subarray(0, left);
+      }
+      yield Buffer.from(lines(p(500, '/v1/a/1'), p(200, '/')));
+    }
+    const st = await statsOf(readLog('-', { stdin: Readable.from(gen()) }));
+    expect(counts(st)).toMatchObject({ lines: n + 2, blankLines: n, requests: 2, errors: 1, invalidLines: 0 });
+    // ~60 bytes a line (≈90 MB here) when each blank line is queued for the sample.
+    expect(peak).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
 // ---- --since -----------------------------------------------------------------
 
 describe('readLog: sinceMs keeps requests at or after the time; outsideWindow counts the rest; no time = kept', () => {
