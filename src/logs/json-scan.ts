@@ -12,6 +12,11 @@ const BSLASH = 0x5c;
 
 export const ValueKind = { None: 0, String: 1, Number: 2, Other: 3 } as const;
 export type ValueKind = (typeof ValueKind)[keyof typeof ValueKind];
+// The same, as plain constants for the hot loop (no property loads).
+const K_NONE = 0;
+const K_STRING = 1;
+const K_NUMBER = 2;
+const K_OTHER = 3;
 
 const KEY_OR_END = 0;
 const KEY = 1;
@@ -89,7 +94,7 @@ export class JsonScanner {
               else {
                 // A repeated key replaces what the earlier one held, as in
                 // JSON.parse: forget the value found under it so far.
-                kinds[t] = ValueKind.None;
+                kinds[t] = K_NONE;
                 if (p.length === depth) {
                   target = t;
                   m &= ~(1 << t);
@@ -103,7 +108,7 @@ export class JsonScanner {
         }
         case VALUE: {
           if (c === 0x7b || c === 0x5b) {
-            if (target >= 0) kinds[target] = ValueKind.Other;
+            if (target >= 0) kinds[target] = K_OTHER;
             if (depth >= MAX_DEPTH) return false;
             depth++;
             masks[depth] = c === 0x7b ? childMask : 0;
@@ -113,7 +118,7 @@ export class JsonScanner {
             continue;
           }
           let ve: number;
-          let kind: ValueKind;
+          let kind: number;
           if (c === QUOTE) {
             ve = scanString(buf, i + 1, e);
             if (ve < 0) return false;
@@ -122,17 +127,17 @@ export class JsonScanner {
               ends[target] = ve;
               escaped[target] = sawEscape ? 1 : 0;
             }
-            kind = ValueKind.String;
+            kind = K_STRING;
             ve++;
           } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
             ve = scanNumber(buf, i, e);
             if (ve < 0) return false;
             if (target >= 0) (starts[target] = i), (ends[target] = ve);
-            kind = ValueKind.Number;
+            kind = K_NUMBER;
           } else {
             ve = scanLiteral(buf, i, e);
             if (ve < 0) return false;
-            kind = ValueKind.Other;
+            kind = K_OTHER;
           }
           if (target >= 0) kinds[target] = kind;
           i = ve;
@@ -162,6 +167,7 @@ export class JsonScanner {
 }
 
 function skipWs(buf: Uint8Array, i: number, e: number): number {
+  if (i < e && buf[i]! > 0x20) return i; // compact JSON: usually no whitespace at all
   while (i < e) {
     const c = buf[i]!;
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;

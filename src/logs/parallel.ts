@@ -66,7 +66,7 @@ export async function readLogParallel(source: string, opts: LogOptions, plan: Pa
 
 function runSlice(job: SliceJob): Promise<LogStats> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const w = new Worker(WORKER, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
     w.once('message', (m: LogStats) => resolve(m));
     w.once('error', reject);
     w.once('exit', (code) => code !== 0 && reject(new Error(`log worker exited with code ${code}`)));

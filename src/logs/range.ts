@@ -10,7 +10,7 @@ export async function* fileSlice(path: string, start: number, end: number): Asyn
   const from = start === 0 ? 0 : start - 1;
   let base = from; // absolute offset of the chunk's first byte
   let skipping = start > 0;
-  const stream = createReadStream(path, { start: from, highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { start: from, highWaterMark: 256 * 1024 });
   try {
     for await (const raw of stream as AsyncIterable<Buffer>) {
       let chunk = raw;

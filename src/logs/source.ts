@@ -40,7 +40,7 @@ export async function openLogSource(source: string, stdin: Readable): Promise<As
       const code = errorCode(err) ?? 'EUNKNOWN';
       throw new LogSourceError(source, code, describeSourceError(source, code));
     }
-    input = createReadStream(source, { highWaterMark: 1 << 20 });
+    input = createReadStream(source, { highWaterMark: 256 * 1024 });
   }
   return maybeGunzip(input, source);
 }
