@@ -1,6 +1,5 @@
 import type { Runbook } from '../types.js';
-import { analyseRb001 } from './analyse.js';
-import { probeRb001, type Rb001Input } from './probe.js';
+import type { Rb001Input } from './probe.js';
 
 export const rb001: Runbook<Rb001Input> = {
   id: 'RB-001',
@@ -12,7 +11,9 @@ export const rb001: Runbook<Rb001Input> = {
     ok: true,
     input: { baseUrl: c.baseUrl, statusUrl: c.statusUrl, apiKey: c.apiKey, orgId: c.orgId, timeoutMs: c.timeoutMs, caFile: c.caFile, dnsServers: c.dnsServers },
   }),
+  // Loaded when run: a diagnosis that skips RB-001 never pays for tls/dns/http.
   async run(input, ctx) {
+    const [{ probeRb001 }, { analyseRb001 }] = await Promise.all([import('./probe.js'), import('./analyse.js')]);
     const facts = await probeRb001(input, ctx.progress, ctx.signal);
     const { checks, findings } = analyseRb001(facts);
     return { checks, findings, requests: facts.requests };

@@ -3,6 +3,7 @@
 import type { Check, UnratedFinding } from '../../core/types.js';
 import type { LogStats } from '../../logs/read-log.js';
 import type { Rb002Facts } from './probe.js';
+import { thousands } from '../../core/format.js';
 
 export interface ErrorGroup {
   status: number;
@@ -19,7 +20,7 @@ export interface Distribution {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 && x > 0 ? 3 : 1)}%`;
-const n = (x: number) => x.toLocaleString('en-US');
+const n = thousands;
 
 export function mergeGroups(stats: LogStats[]): ErrorGroup[] {
   const merged = new Map<string, ErrorGroup>();

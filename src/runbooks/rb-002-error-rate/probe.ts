@@ -5,6 +5,7 @@ import { parallelPlan } from '../../logs/parallel.js';
 import { readLog, type LogResult } from '../../logs/read-log.js';
 import { parseSince } from '../../logs/since.js';
 import type { Progress } from '../types.js';
+import { thousands } from '../../core/format.js';
 
 export interface Rb002Input {
   logs: LogConfig;
@@ -26,7 +27,7 @@ export async function probeRb002(input: Rb002Input, progress: Progress, stdin: R
     progress.start(`log:${file}`, `reading ${file === '-' ? 'stdin' : file}`);
     const r = await readLog(file, { format: logs.format, statusField: logs.statusField, endpointField: logs.endpointField, sinceMs, stdin, parallel: parallelPlan(logs.threads, logs.parallelMinBytes) });
     results.push(r);
-    progress.end(`log:${file}`, r.ok, r.ok ? `${r.stats.lines.toLocaleString('en-US')} lines, ${r.stats.errors.toLocaleString('en-US')} errors` : r.message);
+    progress.end(`log:${file}`, r.ok, r.ok ? `${thousands(r.stats.lines)} lines, ${thousands(r.stats.errors)} errors` : r.message);
   }
   return { results, sinceMs, durationMs: now() - t0 };
 }
