@@ -42,7 +42,8 @@ export function normaliseEndpoint(raw: string): string {
 /** A bounded memo: the same raw paths recur millions of times in a log. */
 export class EndpointNormaliser {
   private readonly cache = new Map<string, string>();
-  constructor(private readonly max = 100_000) {}
+  // Small: ids make most raw paths unique, and memory must not grow with the file.
+  constructor(private readonly max = 8_192) {}
   normalise(raw: string): string {
     let v = this.cache.get(raw);
     if (v === undefined) {
