@@ -2,7 +2,9 @@
 // front of this API would have logged (pino-http NDJSON), so
 // `diagnose --sandbox error-storm` shows RB-002 with no other input.
 // Deterministic per seed; written to a temp file and renamed.
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { intBetween, mulberry32, pick, type Rng } from './prng.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -55,4 +57,12 @@ export async function writeRequestLog(path: string, opts: RequestLogOptions): Pr
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${requestLogLines(opts).join('\n')}\n`);
   await rename(tmp, path);
+}
+
+/** Writes the scenario's request log into a fresh temp dir; `remove` deletes it. */
+export async function writeScenarioLog(scenario: ScenarioName, seed: number | undefined, endMs: number): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
+  const file = join(dir, `requests-${scenario}.ndjson`);
+  await writeRequestLog(file, { scenario, seed, endMs });
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -6,20 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { normaliseEndpoint } from '../../src/logs/normalise.js';
+import { mulberry32 } from '../../src/sandbox/prng.js';
 import { readLog, type LogOptions, type LogResult, type LogStats } from '../../src/logs/read-log.js';
 
-/** Floats in [0, 1); mulberry32, so every fixture is reproducible from its seed. */
+/** Floats in [0, 1); the sandbox's mulberry32, so every fixture is reproducible from its seed. */
 export type Rng = () => number;
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = (seed: number): Rng => mulberry32(seed);
 export const int = (r: Rng, n: number) => Math.floor(r() * n);
 export const pick = <T>(r: Rng, a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
 

@@ -99,20 +99,15 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got "${opts.seed}"`);
   const sb = await startSandbox({ scenario, seed });
   // The request log the scenario implies, for RB-002, unless --log was given.
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const { writeRequestLog } = await import('../../sandbox/request-log.js');
-  const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
-  const logFile = join(dir, `requests-${scenario}.ndjson`);
-  await writeRequestLog(logFile, { scenario, seed, endMs: Date.now() });
-  const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [logFile] };
+  const { writeScenarioLog } = await import('../../sandbox/request-log.js');
+  const log = await writeScenarioLog(scenario, seed, Date.now());
+  const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [log.file] };
   return {
     scenario,
     config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs },
     close: async () => {
       await sb.close();
-      await rm(dir, { recursive: true, force: true });
+      await log.remove();
     },
   };
 }

@@ -30,21 +30,16 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps)
   }
   for (const line of describeSandbox(sb)) deps.io.out(`${line}\n`);
   // The request log this scenario implies, for `diagnose RB-002 --log`.
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const { writeRequestLog } = await import('../../sandbox/request-log.js');
-  const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
-  const logFile = join(dir, `requests-${scenario}.ndjson`);
-  await writeRequestLog(logFile, { scenario, seed, endMs: Date.now() });
-  deps.io.out(`request log: ${logFile} (mx-runbook diagnose RB-002 --log ${logFile})\n`);
+  const { writeScenarioLog } = await import('../../sandbox/request-log.js');
+  const log = await writeScenarioLog(scenario, seed, Date.now());
+  deps.io.out(`request log: ${log.file} (mx-runbook diagnose RB-002 --log ${log.file})\n`);
   deps.io.err('Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
     if (deps.signal.aborted) return resolve();
     deps.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await sb.close();
-  await rm(dir, { recursive: true, force: true });
+  await log.remove();
   deps.io.err(`sandbox stopped after ${sb.stats().requests} API requests\n`);
   return 0;
 }
