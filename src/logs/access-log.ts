@@ -53,7 +53,9 @@ export function parseAccessLine(buf: Buffer, s: number, e: number, out: AccessSp
   let lb = f.openBracket.next(buf, s);
   if (lb === s) lb = f.openBracket.next(buf, s + 1);
   if (lb >= e || buf[lb - 1] !== 0x20) return false;
-  const rb = f.closeBracket.next(buf, lb); // ']'
+  // `[10/Oct/2000:13:55:36 -0700]` is 28 bytes in every server's default
+  // format: look there first, search only when it is not.
+  const rb = lb + 27 < e && buf[lb + 27] === 0x5d && buf[lb + 21] === 0x20 && buf[lb + 3] === 0x2f ? lb + 27 : f.closeBracket.next(buf, lb);
   if (rb >= e || buf[rb + 1] !== 0x20 || buf[rb + 2] !== QUOTE) return false;
   const rs = rb + 3;
   let q = rs;
