@@ -75,6 +75,32 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
       setResult(import('../commands/status/run.js').then((m) => m.runStatus(opts, deps)));
     });
 
+  const webhook = program.command('webhook').description('webhooks: receiver conformance, queue inspection, safe replay');
+  configOptions(webhook.command('test').description('send signed test events to a receiver and check how it answers'))
+    .option('--url <url>', 'the receiver (env WEBHOOK_URL)')
+    .option('--scheme <scheme>', 'signature scheme: maintainx, legacy-timestamped, legacy-body, standard, github (default maintainx)')
+    .option('--json', 'as JSON')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/webhook/test/run.js').then((m) => m.runWebhookTest(opts, deps)));
+    });
+  const queueOptions = (cmd: Command) =>
+    configOptions(cmd)
+      .option('--redis-url <url>', 'Redis holding the webhook queue (env REDIS_URL)')
+      .option('--queue-key <key>', 'list of pending webhooks (default maintainx:webhook:queue)')
+      .option('--failed-key <key>', 'list of failed webhooks (default maintainx:webhook:failed)')
+      .option('--bull <name>', 'also a Bull / BullMQ queue of this name')
+      .option('--bull-prefix <prefix>', 'Bull / BullMQ key prefix (default bull)')
+      .option('--json', 'as JSON');
+  queueOptions(webhook.command('inspect').description('queue depth, failed entries, Bull/BullMQ counts (read-only)')).action((opts: Record<string, unknown>) => {
+    setResult(import('../commands/webhook/inspect/run.js').then((m) => m.runWebhookInspect(opts, deps)));
+  });
+  queueOptions(webhook.command('replay').description('move failed webhooks back to the queue: a dry run unless --yes'))
+    .option('--yes', 'really move them (default: dry run, nothing changes)')
+    .option('--limit <n>', 'move at most N entries')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/webhook/replay/run.js').then((m) => m.runWebhookReplay(opts, deps)));
+    });
+
   program
     .command('sandbox')
     .description('serve a simulated MaintainX API on loopback, with fault scenarios, until Ctrl-C')

@@ -29,6 +29,16 @@ export interface LogConfig {
 
 const LOG_FORMATS = ['auto', 'ndjson', 'combined', 'common'] as const;
 
+export interface QueueConfig {
+  queueKey: string;
+  failedKey: string;
+  bull?: string;
+  bullPrefix: string;
+}
+
+export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
+export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
+
 export interface Config {
   baseUrl: string;
   apiKey?: string;
@@ -43,6 +53,8 @@ export interface Config {
   dnsServers?: string[];
   /** RB-002: request logs to read, and how. */
   logs: LogConfig;
+  /** RB-003: where the webhook queue lives in Redis. */
+  queue: QueueConfig;
   policy: SeverityPolicy;
   /** Where each setting came from, for `--verbose`-style explanations. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
@@ -65,12 +77,16 @@ export interface ConfigFlags {
   statusField?: string;
   endpointField?: string;
   since?: string;
+  queueKey?: string;
+  failedKey?: string;
+  bull?: string;
+  bullPrefix?: string;
 }
 
 const SECRET_FILE_KEYS = ['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'];
 const FILE_KEYS = new Set([
   'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
-  'logs', 'logFormat', 'statusField', 'endpointField',
+  'logs', 'logFormat', 'statusField', 'endpointField', 'queueKey', 'failedKey', 'bullQueue', 'bullPrefix',
   'thresholds', 'severities', '$schema',
 ]);
 
@@ -125,6 +141,12 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
     caFile: flags.caFile ?? str(f, 'caFile', file.path),
     dnsServers,
     logs,
+    queue: {
+      queueKey: flags.queueKey ?? str(f, 'queueKey', file.path) ?? DEFAULT_QUEUE_KEY,
+      failedKey: flags.failedKey ?? str(f, 'failedKey', file.path) ?? DEFAULT_FAILED_KEY,
+      bull: flags.bull ?? str(f, 'bullQueue', file.path),
+      bullPrefix: flags.bullPrefix ?? str(f, 'bullPrefix', file.path) ?? 'bull',
+    },
     policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path, warn) },
     sources,
   };

@@ -14,6 +14,8 @@ export interface Thresholds {
   driftMajor: number;
   /** RB-005: cache hit rate below which a finding is raised. */
   cacheHitRateLow: number;
+  /** RB-003: pending webhooks above which the queue is a backlog. */
+  queueBacklog: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -22,6 +24,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   slowMs: 1000,
   driftMajor: 0.05,
   cacheHitRateLow: 0.5,
+  queueBacklog: 1000,
 };
 
 export interface SeverityPolicy {
@@ -93,7 +96,8 @@ const RULES: Record<string, Rule> = {
   receiver_accepts_stale_timestamp: 'SEV3',
   receiver_slow: 'SEV3',
   receiver_legacy_signature_only: 'SEV2',
-  queue_backlog: 'SEV3',
+  // A backlog ten times the threshold is deliveries lost to lateness.
+  queue_backlog: (o, t) => (num(o, 'depth') > t.queueBacklog * 10 ? 'SEV2' : num(o, 'depth') > t.queueBacklog ? 'SEV3' : 'NONE'),
   failed_webhooks: 'SEV3',
   redis_unreachable: 'SEV2',
   // RB-004

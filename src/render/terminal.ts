@@ -76,7 +76,7 @@ function verdict(d: Diagnosis, p: Palette, width: number): string[] {
     const w = Math.max(...next.map(([c]) => c.length));
     for (const [cmd, why] of next) lines.push(`  ${p.cyan(cmd.padEnd(w))}  ${p.dim(why)}`);
   }
-  lines.push('', p.dim(`Requests made: ${d.requests.api} to the API, ${d.requests.other} to other endpoints (status page) · ${ms(d.durationMs)}`));
+  lines.push('', p.dim(`Requests made: ${d.requests.api} to the API, ${d.requests.other} to other endpoints (status page, webhook receiver) · ${ms(d.durationMs)}`));
   return lines;
 }
 

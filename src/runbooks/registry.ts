@@ -3,12 +3,13 @@ import type { RunbookId } from '../core/types.js';
 import { notYet } from './not-yet.js';
 import { rb001 } from './rb-001-api-unreachable/index.js';
 import { rb002 } from './rb-002-error-rate/index.js';
+import { rb003 } from './rb-003-webhooks/index.js';
 import type { Runbook } from './types.js';
 
 export const RUNBOOKS: ReadonlyArray<Runbook<never>> = [
   rb001 as Runbook<never>,
   rb002 as Runbook<never>,
-  notYet('RB-003', 'Webhook processing failures'),
+  rb003 as Runbook<never>,
   notYet('RB-004', 'Data sync drift'),
   notYet('RB-005', 'Performance degradation'),
 ];

@@ -23,6 +23,8 @@ const MIXES: Record<ScenarioName, Mix> = {
   'error-storm': { errorShare: 0.7, statuses: [500, 502, 503] },
   slow: { errorShare: 0.03, statuses: [504] },
   'degraded-status': { errorShare: 0.01, statuses: [503] },
+  // Webhooks pile up while the API itself answers fine.
+  'webhook-backlog': { errorShare: 0.004, statuses: [404] },
 };
 
 const ROUTES = ['/v1/workorders', '/v1/workorders/{id}', '/v1/workorders/{id}/status', '/v1/assets', '/v1/assets/{id}', '/v1/locations', '/v1/users', '/v1/workrequests'];

@@ -82,7 +82,7 @@ describe('usage errors: exit 2, one line, no stack', () => {
 });
 
 describe('diagnose against the sandbox', () => {
-  it('healthy --ci --json: one JSON object on stdout, NONE, RB-001 and RB-002 ok, the rest skipped', async () => {
+  it('healthy --ci --json: one JSON object on stdout, NONE, RB-001…RB-003 ok, the rest skipped', async () => {
     const r = await run(['diagnose', '--sandbox', 'healthy', '--ci', '--json']);
     expect(r.code, all(r)).toBe(0);
     const d = json(r);
@@ -97,7 +97,10 @@ describe('diagnose against the sandbox', () => {
     // RB-002 reads the request log the sandbox wrote for its scenario.
     expect(byId['RB-002'].status).toBe('ok');
     expect(byId['RB-002'].checks[0].data.total).toBe(2000);
-    for (const id of ['RB-003', 'RB-004', 'RB-005']) {
+    // RB-003 checks the sandbox's own receiver (real signatures, a secret made for the run).
+    expect(byId['RB-003'].status).toBe('ok');
+    expect(byId['RB-003'].checks[0].id).toBe('receiver');
+    for (const id of ['RB-004', 'RB-005']) {
       expect(byId[id].status).toBe('skipped');
       expect(byId[id].skippedReason).toMatch(/\S/);
     }

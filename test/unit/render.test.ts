@@ -275,7 +275,7 @@ describe('renderTerminal', () => {
     expect(plain).toMatch(/RB-004  Data sync drift  SKIPPED — no local store \(pass --store\)/);
     expect(plain).toContain('could not run: did not finish within its 16000 ms deadline <x>');
     expect(plain).toContain('Could not check:');
-    expect(plain).toContain('Requests made: 3 to the API, 2 to other endpoints (status page) · 16.1 s');
+    expect(plain).toContain('Requests made: 3 to the API, 2 to other endpoints (status page, webhook receiver) · 16.1 s');
   });
 
   it('check rows show their summaries', () => {

@@ -27,7 +27,10 @@ export async function runDiagnose(opts: DiagnoseOptions, deps: Deps): Promise<nu
 
   const sandbox = opts.sandbox ? await startSandbox(opts, config, io.err) : undefined;
   try {
-    if (sandbox) config = sandbox.config;
+    if (sandbox) {
+      config = sandbox.config;
+      io.redactor.add(sandbox.webhookSecret);
+    }
     let ids: RunbookId[] = named.length ? [...new Set(named)] : [...RUNBOOK_IDS];
     if (!named.length && interactive) ids = await pickRunbooks(deps.prompter);
     if (interactive && !sandbox) config = await askMissing(config, ids, deps.prompter);
@@ -102,12 +105,42 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   const { writeScenarioLog } = await import('../../sandbox/request-log.js');
   const log = await writeScenarioLog(scenario, seed, Date.now());
   const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [log.file] };
+  // RB-003: a loopback receiver that verifies real MaintainX signatures with
+  // a secret made for this run; webhook-backlog also fills the named Redis.
+  const { randomBytes } = await import('node:crypto');
+  const { startWebhookReceiver } = await import('../../sandbox/webhook-receiver.js');
+  const webhookSecret = `mx-sandbox-wh-${randomBytes(12).toString('hex')}`;
+  const receiver = await startWebhookReceiver({ mode: 'healthy', secret: webhookSecret });
+  let queue = config.queue;
+  try {
+    if (scenario === 'webhook-backlog') queue = await fillBacklog(config, seed);
+  } catch (err) {
+    await Promise.all([sb.close(), log.remove(), receiver.close()]);
+    throw err;
+  }
   return {
     scenario,
-    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs },
+    webhookSecret,
+    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue },
     close: async () => {
-      await sb.close();
-      await log.remove();
+      await Promise.all([sb.close(), log.remove(), receiver.close()]);
     },
   };
+}
+
+/** webhook-backlog writes into a Redis the user names: loopback only, sandbox keys only. */
+async function fillBacklog(config: Config, seed: number | undefined): Promise<Config['queue']> {
+  const url = config.redisUrl;
+  if (!url) throw new UsageError('--sandbox webhook-backlog fills a Redis you name with a backlog: pass --redis-url redis://127.0.0.1:6379/15 (a scratch database)');
+  const host = new URL(url).hostname;
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host)) throw new UsageError(`--sandbox webhook-backlog only writes to a Redis on loopback, not ${host}`);
+  const { connectRedis, closeRedis } = await import('../../redis/connect.js');
+  const { fillWebhookBacklog } = await import('../../sandbox/webhook-backlog.js');
+  const client = await connectRedis(url, { timeoutMs: config.timeoutMs });
+  try {
+    const filled = await fillWebhookBacklog(client, { seed, now: Date.now() });
+    return { ...config.queue, queueKey: filled.queueKey, failedKey: filled.failedKey, bull: undefined };
+  } finally {
+    await closeRedis(client);
+  }
 }
