@@ -65,3 +65,25 @@ export const median = (xs) => {
 export const stats = (xs) => ({ n: xs.length, median: median(xs), p90: pct(xs, 90), min: Math.min(...xs), max: Math.max(...xs) });
 export const f1 = (x) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 export const fmt = (label, s) => `${label.padEnd(34)} median ${f1(s.median).padStart(7)} ms   p90 ${f1(s.p90).padStart(7)} ms   min ${f1(s.min).padStart(7)}   max ${f1(s.max).padStart(7)}   (n=${s.n})`;
+
+/** A redis-server of the bench's own on a free loopback port; killed (and its dir removed) at exit. */
+export async function startBenchRedis() {
+  const { createServer } = await import('node:net');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const port = await new Promise((resolve, reject) => {
+    const s = createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'mx-bench-redis-'));
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
+  const stop = () => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  return { port, server, stop };
+}

@@ -5,13 +5,8 @@
 // engineer types instead, `redis-cli LLEN queue` + `redis-cli LRANGE failed 0 9`
 // (two processes, wall times summed), interleaved run by run. Goal: median < 500 ms.
 // Measurement, not a test: exits 0.  Usage: node bench/inspect.mjs [--runs 5] [--json]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, parseArgs, logger, timeSync, have, stats, fmt, f1 } from './_lib.mjs';
+import { BIN, parseArgs, logger, timeSync, have, stats, fmt, f1, startBenchRedis } from './_lib.mjs';
 
 const GOAL_MS = 500;
 const WARMUPS = 1;
@@ -29,20 +24,7 @@ if (!have('redis-server')) {
   process.exit(0);
 }
 
-const port = await new Promise((resolve, reject) => {
-  const s = createServer().once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const dir = mkdtempSync(join(tmpdir(), 'mx-bench-redis-'));
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
-const stop = () => {
-  if (server.exitCode === null) server.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-};
-process.on('exit', stop);
+const { port, server, stop } = await startBenchRedis();
 
 const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
 client.on('error', () => {});

@@ -8,12 +8,8 @@
 // empty list (Node start-up, module loading, connect and checks: the floor under every run).
 // Measurement, not a test: exits 0.  Usage: node bench/replay.mjs [--runs 3] [--entries 100000] [--json]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, ROOT, parseArgs, logger, timeAsync, stats, fmt, f1 } from './_lib.mjs';
+import { BIN, ROOT, parseArgs, logger, timeAsync, stats, fmt, f1, startBenchRedis } from './_lib.mjs';
 
 const GOAL_RATIO = 10;
 const GOAL_MS = 5000;
@@ -25,21 +21,7 @@ const FAILED = 'maintainx:webhook:failed';
 const QUEUE = 'maintainx:webhook:queue';
 const problems = [];
 
-const port = await new Promise((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const dir = mkdtempSync(join(tmpdir(), 'mx-bench-redis-'));
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
-const stop = () => {
-  server.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-};
-process.on('exit', stop);
+const { port, server, stop } = await startBenchRedis();
 const url = `redis://127.0.0.1:${port}`;
 const admin = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 40 ? null : 50) });
 admin.on('error', () => {});

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { runCli } from '../helpers/run-cli.js';
 import { freeClosedPort, startBlackhole } from '../helpers/tcp-peers.js';
+import { mulberry32 } from '../../src/sandbox/prng.js'; // seeded: the same kill points on every run
 
 const Q = 'maintainx:webhook:queue';
 const F = 'maintainx:webhook:failed';
@@ -372,18 +373,6 @@ describe('webhook replay: a one-node Redis Cluster', () => {
     expect(r.stderr).toContain("--bull-prefix '{bull}'");
   });
 });
-
-/** Seeded PRNG (mulberry32): the same kill points on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const newestMtime = (dirPath: string): number =>
   Math.max(0, ...readdirSync(dirPath, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
