@@ -53,7 +53,9 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--log-format <fmt>', 'RB-002: auto, ndjson, combined or common (default auto, per file)')
     .option('--status-field <path>', 'RB-002: dotted path of the status in NDJSON lines (e.g. res.statusCode)')
     .option('--endpoint-field <path>', 'RB-002: dotted path of the endpoint in NDJSON lines (e.g. req.url)')
-    .option('--since <when>', 'RB-002: only lines at or after this: 15m, 2h, 1d or an ISO time')
+    .option('--since <when>', 'RB-002 / RB-004: only lines / work orders at or after this: 15m, 2h, 1d or an ISO time')
+    .option('--local <source>', 'RB-004: the local copy to compare (.json, .ndjson, http(s) URL, redis://…?key=HASH)')
+    .option('--max-pages <n>', 'RB-004: stop the remote listing after N pages of 200')
     .action((runbooks: string[], opts: Record<string, unknown>) => {
       setResult(import('../commands/diagnose/run.js').then((m) => m.runDiagnose({ ...opts, runbooks }, deps)));
     });
@@ -99,6 +101,19 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--limit <n>', 'move at most N entries')
     .action((opts: Record<string, unknown>) => {
       setResult(import('../commands/webhook/replay/run.js').then((m) => m.runWebhookReplay(opts, deps)));
+    });
+
+  const sync = program.command('sync').description('compare MaintainX with your local copy');
+  configOptions(sync.command('diff').description('the whole work-order diff: missing, extra, stale, lag; --out writes every difference as NDJSON'))
+    .option('--local <source>', 'the local copy: a .json / .ndjson file, an http(s) URL, or redis://…?key=HASH')
+    .option('--since <when>', 'only work orders changed since: 15m, 2h, 1d or an ISO time (extra records are then not judged)')
+    .option('--max-pages <n>', 'stop the remote listing after N pages of 200')
+    .option('--budget <n>', 'send at most N API requests (default 2000)')
+    .option('--out <file>', 'write every difference as NDJSON ({kind, id, remote?, local?})')
+    .option('--fail-on <sev>', 'exit 1 when a finding is at or above SEV (default SEV3)')
+    .option('--json', 'the counts as JSON')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/sync/run.js').then((m) => m.runSyncDiff(opts, deps)));
     });
 
   program

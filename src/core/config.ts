@@ -36,6 +36,13 @@ export interface QueueConfig {
   bullPrefix: string;
 }
 
+export interface SyncConfig {
+  local?: string;
+  maxPages?: number;
+  /** Requests the listing may send; 1,000 pages of 200 = 200,000 work orders. */
+  budget: number;
+}
+
 export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
 export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
 
@@ -55,6 +62,8 @@ export interface Config {
   logs: LogConfig;
   /** RB-003: where the webhook queue lives in Redis. */
   queue: QueueConfig;
+  /** RB-004: the local copy to compare, and how far to list. */
+  sync: SyncConfig;
   policy: SeverityPolicy;
   /** Where each setting came from, for `--verbose`-style explanations. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
@@ -81,12 +90,15 @@ export interface ConfigFlags {
   failedKey?: string;
   bull?: string;
   bullPrefix?: string;
+  local?: string;
+  maxPages?: string;
+  budget?: string;
 }
 
 const SECRET_FILE_KEYS = ['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'];
 const FILE_KEYS = new Set([
   'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
-  'logs', 'logFormat', 'statusField', 'endpointField', 'queueKey', 'failedKey', 'bullQueue', 'bullPrefix',
+  'logs', 'logFormat', 'statusField', 'endpointField', 'queueKey', 'failedKey', 'bullQueue', 'bullPrefix', 'local', 'maxPages', 'requestBudget',
   'thresholds', 'severities', '$schema',
 ]);
 
@@ -146,6 +158,11 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
       failedKey: flags.failedKey ?? str(f, 'failedKey', file.path) ?? DEFAULT_FAILED_KEY,
       bull: flags.bull ?? str(f, 'bullQueue', file.path),
       bullPrefix: flags.bullPrefix ?? str(f, 'bullPrefix', file.path) ?? 'bull',
+    },
+    sync: {
+      local: flags.local ?? str(f, 'local', file.path),
+      maxPages: positiveInt('--max-pages', flags.maxPages ?? num(f, 'maxPages', file.path)),
+      budget: positiveInt('--budget', flags.budget ?? num(f, 'requestBudget', file.path)) ?? 2000,
     },
     policy: { thresholds: thresholds(f['thresholds'], file.path), overrides: overrides(f['severities'], file.path, warn) },
     sources,
@@ -272,5 +289,12 @@ function envInt(env: Env, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
+  return n;
+}
+
+function positiveInt(flag: string, v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got "${v}"`);
   return n;
 }

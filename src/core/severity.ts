@@ -16,6 +16,8 @@ export interface Thresholds {
   cacheHitRateLow: number;
   /** RB-003: pending webhooks above which the queue is a backlog. */
   queueBacklog: number;
+  /** RB-004: seconds the local copy may trail the vendor before it is lag. */
+  syncLagS: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -25,6 +27,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   driftMajor: 0.05,
   cacheHitRateLow: 0.5,
   queueBacklog: 1000,
+  syncLagS: 300,
 };
 
 export interface SeverityPolicy {
@@ -104,7 +107,7 @@ const RULES: Record<string, Rule> = {
   records_missing_locally: (o, t) => (num(o, 'share') > t.driftMajor ? 'SEV2' : 'SEV3'),
   records_extra_locally: 'SEV3',
   records_stale_locally: (o, t) => (num(o, 'share') > t.driftMajor ? 'SEV2' : 'SEV3'),
-  sync_lag: 'SEV3',
+  sync_lag: (o, t) => (num(o, 'lagSeconds') > t.syncLagS ? 'SEV3' : 'NONE'),
   listing_partial: 'SEV4',
   // RB-005
   endpoint_slow: 'SEV3',

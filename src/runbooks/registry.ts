@@ -4,13 +4,14 @@ import { notYet } from './not-yet.js';
 import { rb001 } from './rb-001-api-unreachable/index.js';
 import { rb002 } from './rb-002-error-rate/index.js';
 import { rb003 } from './rb-003-webhooks/index.js';
+import { rb004 } from './rb-004-sync-drift/index.js';
 import type { Runbook } from './types.js';
 
 export const RUNBOOKS: ReadonlyArray<Runbook<never>> = [
   rb001 as Runbook<never>,
   rb002 as Runbook<never>,
   rb003 as Runbook<never>,
-  notYet('RB-004', 'Data sync drift'),
+  rb004 as Runbook<never>,
   notYet('RB-005', 'Performance degradation'),
 ];
 

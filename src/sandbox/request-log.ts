@@ -25,6 +25,7 @@ const MIXES: Record<ScenarioName, Mix> = {
   'degraded-status': { errorShare: 0.01, statuses: [503] },
   // Webhooks pile up while the API itself answers fine.
   'webhook-backlog': { errorShare: 0.004, statuses: [404] },
+  'sync-drift': { errorShare: 0.004, statuses: [404] },
 };
 
 const ROUTES = ['/v1/workorders', '/v1/workorders/{id}', '/v1/workorders/{id}/status', '/v1/assets', '/v1/assets/{id}', '/v1/locations', '/v1/users', '/v1/workrequests'];

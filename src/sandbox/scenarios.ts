@@ -1,7 +1,7 @@
 // The sandbox's fault scenarios, by name. Kept apart from index.ts so the
 // other sandbox modules can use the names without importing the server.
 
-export const SCENARIOS = ['healthy', 'outage', 'auth-failure', 'rate-limited', 'error-storm', 'slow', 'degraded-status', 'webhook-backlog'] as const;
+export const SCENARIOS = ['healthy', 'outage', 'auth-failure', 'rate-limited', 'error-storm', 'slow', 'degraded-status', 'webhook-backlog', 'sync-drift'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function isScenario(s: string): s is ScenarioName {
@@ -18,4 +18,5 @@ export const SCENARIO_SUMMARIES: Record<ScenarioName, string> = {
   slow: 'API responses delayed (p95 above 1.5 s); status page operational',
   'degraded-status': 'API healthy; status page reports degraded performance',
   'webhook-backlog': 'API healthy; the Redis you name (--redis-url) gets a webhook backlog and failed deliveries',
+  'sync-drift': 'API healthy; a local export with known missing, extra and stale work orders is written for RB-004',
 };

@@ -50,7 +50,7 @@ describe('healthy API', () => {
   beforeAll(async () => { sb = await sandbox({ scenario: 'healthy', workorders: 450, rateLimit: 10_000 }); });
 
   it('exposes its public constants', () => {
-    expect(SCENARIOS).toEqual(['healthy', 'outage', 'auth-failure', 'rate-limited', 'error-storm', 'slow', 'degraded-status', 'webhook-backlog']);
+    expect(SCENARIOS).toEqual(['healthy', 'outage', 'auth-failure', 'rate-limited', 'error-storm', 'slow', 'degraded-status', 'webhook-backlog', 'sync-drift']);
     expect(isScenario('slow')).toBe(true);
     expect(isScenario('webhook-backlog-nope')).toBe(false);
     expect(sb.apiKey).toBe('mx-sandbox-key');

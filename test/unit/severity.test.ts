@@ -50,7 +50,8 @@ describe('severityOf defaults (PRODUCT.md severity table)', () => {
     ['rate_limited', { share: 0.2 }, 'SEV3'],
     ['failed_webhooks', {}, 'SEV3'],
     ['records_extra_locally', {}, 'SEV3'],
-    ['sync_lag', {}, 'SEV3'],
+    ['sync_lag', { lagSeconds: 600 }, 'SEV3'],
+    ['sync_lag', { lagSeconds: 300 }, 'NONE'],
     ['endpoint_slow', { p95Ms: 1500 }, 'SEV3'],
     // SEV4: cache hit rate low; rate-limit budget low
     ['cache_hit_rate_low', { hitRate: 0.2 }, 'SEV4'],

@@ -105,6 +105,14 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   const { writeScenarioLog } = await import('../../sandbox/request-log.js');
   const log = await writeScenarioLog(scenario, seed, Date.now());
   const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [log.file] };
+  // RB-004: sync-drift writes the local export with its known drift beside the log.
+  let sync = config.sync;
+  if (scenario === 'sync-drift' && !sync.local) {
+    const { writeLocalExport } = await import('../../sandbox/local-export.js');
+    const file = log.file.replace(/requests-[^/]*$/, 'local-export.ndjson');
+    await writeLocalExport(file, seed ?? 1, 300);
+    sync = { ...sync, local: file };
+  }
   // RB-003: a loopback receiver that verifies real MaintainX signatures with
   // a secret made for this run; webhook-backlog also fills the named Redis.
   const { randomBytes } = await import('node:crypto');
@@ -121,7 +129,7 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   return {
     scenario,
     webhookSecret,
-    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue },
+    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue, sync },
     close: async () => {
       await Promise.all([sb.close(), log.remove(), receiver.close()]);
     },
