@@ -124,6 +124,7 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--host <host>', 'loopback address to bind (default 127.0.0.1)')
     .option('--seed <n>', 'data seed (same seed, same data)')
     .option('--workorders <n>', 'number of work orders (default 300)')
+    .option('--rate-limit <n>', 'requests per key per 60 s window (default 100, as the real API)')
     .action((opts: Record<string, unknown>) => {
       setResult(import('../commands/sandbox/run.js').then((m) => m.runSandboxCommand(opts, deps)));
     });

@@ -9,6 +9,7 @@ export interface SandboxCommandOptions {
   host?: string;
   seed?: string;
   workorders?: string;
+  rateLimit?: string;
 }
 
 export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps): Promise<number> {
@@ -18,11 +19,12 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps)
   const port = int('--port', opts.port, 0, 65535);
   const seed = int('--seed', opts.seed, 0, 2 ** 31);
   const workorders = int('--workorders', opts.workorders, 0, 5_000_000);
+  const rateLimit = int('--rate-limit', opts.rateLimit, 1, 10_000_000);
   const host = opts.host ?? '127.0.0.1';
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) throw new UsageError(`--host: the sandbox only listens on loopback (127.0.0.1, ::1), got "${host}"`);
   let sb;
   try {
-    sb = await startSandbox({ scenario, port, seed, workorders, host });
+    sb = await startSandbox({ scenario, port, seed, workorders, host, rateLimit });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: already in use`);
