@@ -103,6 +103,21 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
       setResult(import('../commands/webhook/replay/run.js').then((m) => m.runWebhookReplay(opts, deps)));
     });
 
+  configOptions(program.command('latency').description('the RB-005 latency sweep on its own: per-endpoint percentiles, cold vs warm, cache and pool stats'))
+    .option('--endpoints <list>', 'comma-separated paths (default /workorders,/assets,/locations,/users, each ?limit=10)')
+    .option('--samples <n>', 'warm samples per endpoint (default 5)')
+    .option('--concurrency <n>', 'requests in flight (default 2)')
+    .option('--slow-ms <ms>', 'p95 above this is [SLOW] (default 1000)')
+    .option('--reserve <n>', 'stop before X-Rate-Limit-Remaining falls under N (default 20)')
+    .option('--budget <n>', 'send at most N requests (default: endpoints × (samples + 1))')
+    .option('--redis-url <url>', 'the cache: hit rate from INFO stats over --cache-window (env REDIS_URL)')
+    .option('--cache-window <s>', 'seconds to measure the hit rate over (default 5)')
+    .option('--cache-prefix <prefix>', 'count the cache keys under this prefix (bounded SCAN)')
+    .option('--json', 'as JSON')
+    .action((opts: Record<string, unknown>) => {
+      setResult(import('../commands/latency/run.js').then((m) => m.runLatency(opts, deps)));
+    });
+
   const sync = program.command('sync').description('compare MaintainX with your local copy');
   configOptions(sync.command('diff').description('the whole work-order diff: missing, extra, stale, lag; --out writes every difference as NDJSON'))
     .option('--local <source>', 'the local copy: a .json / .ndjson file, an http(s) URL, or redis://…?key=HASH')

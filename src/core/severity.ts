@@ -112,7 +112,7 @@ const RULES: Record<string, Rule> = {
   // RB-005
   endpoint_slow: 'SEV3',
   endpoint_errors: 'SEV3',
-  cache_hit_rate_low: 'SEV4',
+  cache_hit_rate_low: (o, t) => (num(o, 'hitRate') < t.cacheHitRateLow ? 'SEV4' : 'NONE'),
   rate_limit_low: 'SEV4',
   pool_saturated: 'SEV3',
 };

@@ -6,11 +6,13 @@ import { DEFAULT_STATUS_URL } from '../core/config.js';
 import { rank } from '../core/severity.js';
 import type { Check, Diagnosis, Finding, RunbookResult } from '../core/types.js';
 import { renderDistribution } from './details/distribution.js';
+import { renderSweep } from './details/sweep.js';
 import { ms, palette, SEVERITY_MEANING, STATUS_MARK, wrap, type Palette } from './style.js';
 
 // Checks with more to show than one summary line.
 const DETAILS: Record<string, (c: Check, p: Palette, width: number) => string[]> = {
   distribution: renderDistribution,
+  sweep: (c, p) => renderSweep(c, p),
 };
 
 export interface TerminalOptions {

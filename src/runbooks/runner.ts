@@ -48,7 +48,7 @@ async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResu
     const reason = inputs.flag ? `${inputs.reason} (pass ${inputs.flag})` : inputs.reason;
     return { ...base, status: 'skipped', severity: 'NONE', skippedReason: reason, durationMs: 0 };
   }
-  const deadlineMs = opts.deadlineMs ?? opts.config.timeoutMs * 3 + 1000;
+  const deadlineMs = opts.deadlineMs ?? rb.deadlineMs?.(inputs.input, opts.config) ?? opts.config.timeoutMs * 3 + 1000;
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onParentAbort = () => {};

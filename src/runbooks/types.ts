@@ -34,5 +34,7 @@ export interface Runbook<I = unknown> {
   implemented: boolean;
   /** What it needs from config; a miss names the flag to pass. */
   inputs(config: Config): Inputs<I>;
+  /** How long it may take; default: every phase could use its timeout (3 × timeout + 1 s). */
+  deadlineMs?(input: I, config: Config): number;
   run(input: I, ctx: RunContext): Promise<RunbookOutput>;
 }

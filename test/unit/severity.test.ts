@@ -55,6 +55,7 @@ describe('severityOf defaults (PRODUCT.md severity table)', () => {
     ['endpoint_slow', { p95Ms: 1500 }, 'SEV3'],
     // SEV4: cache hit rate low; rate-limit budget low
     ['cache_hit_rate_low', { hitRate: 0.2 }, 'SEV4'],
+    ['cache_hit_rate_low', { hitRate: 0.9 }, 'NONE'],
     ['rate_limit_low', {}, 'SEV4'],
     ['status_page_unreachable', {}, 'SEV4'],
     // > 5% of records missing/stale → SEV2, less → SEV3 (any drift)
@@ -145,7 +146,7 @@ describe('overrides from the policy win', () => {
 describe('classify', () => {
   it('rates, attaches mitigation per code, and sorts worst first', () => {
     const out = classify(
-      [obs('cache_hit_rate_low'), obs('dns_nxdomain'), obs('http_rate_limited')],
+      [obs('cache_hit_rate_low', { hitRate: 0.3 }), obs('dns_nxdomain'), obs('http_rate_limited')],
       (code) => [`fix ${code}`],
       DEFAULT_POLICY,
     );
