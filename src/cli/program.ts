@@ -56,6 +56,7 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--since <when>', 'RB-002 / RB-004: only lines / work orders at or after this: 15m, 2h, 1d or an ISO time')
     .option('--local <source>', 'RB-004: the local copy to compare (.json, .ndjson, http(s) URL, redis://…?key=HASH)')
     .option('--max-pages <n>', 'RB-004: stop the remote listing after N pages of 200')
+    .option('--incident <id>', 'attach the result to this incident (default: the open one, if any; dir from MX_RUNBOOK_INCIDENTS_DIR)')
     .action((runbooks: string[], opts: Record<string, unknown>) => {
       setResult(import('../commands/diagnose/run.js').then((m) => m.runDiagnose({ ...opts, runbooks }, deps)));
     });
@@ -130,6 +131,38 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .action((opts: Record<string, unknown>) => {
       setResult(import('../commands/sync/run.js').then((m) => m.runSyncDiff(opts, deps)));
     });
+
+  const incident = program.command('incident').description('the incident record: an append-only event log, status updates');
+  const dirOption = (cmd: Command) => cmd.option('--dir <dir>', 'where incidents live (env MX_RUNBOOK_INCIDENTS_DIR; default ./incidents)');
+  const incidentCmd = (name: string, description: string, args = '') => {
+    const cmd = dirOption(incident.command(`${name}${args ? ` ${args}` : ''}`).description(description));
+    return cmd.option('--incident <id>', 'the incident (default: the active one)');
+  };
+  dirOption(incident.command('start').description('open an incident: incidents/<date>-<slug>/events.ndjson'))
+    .requiredOption('--title <title>', 'what is happening, in a few words')
+    .option('--sev <sev>', 'SEV1-SEV4 (default SEV3)')
+    .action((opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('start', [], opts, deps))));
+  incidentCmd('log', 'add a note to the timeline', '<message...>').action((message: string[], opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('log', message, opts, deps))));
+  incidentCmd('mitigate', 'record a mitigation applied', '<message...>').action((message: string[], opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('mitigate', message, opts, deps))));
+  incidentCmd('resolve', 'close the incident', '[message...]').action((message: string[], opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('resolve', message, opts, deps))));
+  incidentCmd('status', 'phase, elapsed time, last events')
+    .option('--json', 'as JSON')
+    .action((opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('status', [], opts, deps))));
+  incidentCmd('update', 'render a status update (templates/status-update.md); --post sends it to SLACK_WEBHOOK_URL')
+    .option('--status <status>', 'investigating, identified, mitigating or resolved')
+    .option('--impact <text>', 'who or what is affected')
+    .option('--next <when>', 'when the next update comes (e.g. 30m)')
+    .option('--post', 'post it to SLACK_WEBHOOK_URL and log it as an event')
+    .action((opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('update', [], opts, deps))));
+
+  dirOption(program.command('report').description('the post-incident report (markdown) from an incident record and/or a saved diagnosis'))
+    .option('--incident <id>', 'the incident (default: the most recent)')
+    .option('--from <file>', 'a diagnosis saved with diagnose --out')
+    .option('--answers <file>', 'the narrative fields as JSON (else asked on a TTY, else TODO)')
+    .option('--template <file>', 'another template (default templates/post-incident.md)')
+    .option('--out <file>', 'write it here (default: report.md in the incident directory)')
+    .option('--force', 'overwrite an existing report')
+    .action((opts: Record<string, unknown>) => setResult(import('../commands/report/run.js').then((m) => m.runReport(opts, deps))));
 
   program
     .command('sandbox')

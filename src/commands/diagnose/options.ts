@@ -11,4 +11,6 @@ export interface DiagnoseOptions extends ConfigFlags {
   /** --sandbox alone is `true` (scenario healthy). */
   sandbox?: string | true;
   seed?: string;
+  /** Attach the result to this incident (default: the active one, if any). */
+  incident?: string;
 }

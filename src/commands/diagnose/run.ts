@@ -55,6 +55,11 @@ export async function runDiagnose(opts: DiagnoseOptions, deps: Deps): Promise<nu
     const finishedAt = deps.now();
     const diagnosis = buildDiagnosis(results, config, deps.version, startedAt, finishedAt, sandbox?.scenario, deps.signal.aborted);
 
+    // An open incident (or --incident) records the result in its timeline.
+    const { attachDiagnosis } = await import('../../incident/attach.js');
+    const { incidentsRoot } = await import('../../incident/store.js');
+    const attached = await attachDiagnosis(incidentsRoot(undefined, deps.env, deps.cwd), opts.incident, diagnosis, new Date(finishedAt));
+    if (attached && !opts.json) io.err(`diagnosis attached to incident ${attached}\n`);
     // Files first and atomically: an interrupted run leaves whole files.
     if (opts.out) await writeFileAtomic(opts.out, io.redactor.redact(renderJson(diagnosis)));
     if (opts.junit) await writeFileAtomic(opts.junit, io.redactor.redact(renderJunit(diagnosis)));
