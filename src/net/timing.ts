@@ -28,3 +28,29 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => T,
     );
   });
 }
+
+/**
+ * One deadline for a whole exchange (connect, headers and body together),
+ * linked to a caller's signal: undici's headersTimeout/bodyTimeout bound each
+ * phase separately, so a peer trickling bytes could outlast them.
+ * `timedOut()` tells our deadline from the caller's abort; `dispose()` always.
+ */
+export function exchangeDeadline(timeoutMs: number, parent?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  const ac = new AbortController();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    ac.abort(new Error(`no complete answer within ${timeoutMs} ms`));
+  }, timeoutMs);
+  const onParent = () => ac.abort(parent?.reason);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: ac.signal,
+    timedOut: () => fired,
+    dispose: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}

@@ -19,6 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
 import { CancelledError, errorCode, errorMessage, rootCause } from '../core/errors.js';
+import { exchangeDeadline } from '../net/timing.js';
 import type { UnratedFinding } from '../core/types.js';
 import type { Progress } from '../runbooks/types.js';
 import { createEventFactory, tamperBody, type TestEvent, type TestEventType } from './events.js';
@@ -178,15 +179,7 @@ async function send(url: string, body: string, signature: Record<string, string>
   if (signal?.aborted) throw new CancelledError();
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
-  // headersTimeout/bodyTimeout bound each phase; this bounds the whole exchange (connect included).
-  const ctl = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ctl.abort();
-  }, timeoutMs);
-  const onAbort = () => ctl.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline = exchangeDeadline(timeoutMs, signal);
   try {
     const res = await request(url, {
       method: 'POST',
@@ -195,7 +188,7 @@ async function send(url: string, body: string, signature: Record<string, string>
       headers: { 'content-type': 'application/json', 'user-agent': 'mx-runbook webhook test', ...signature },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: ctl.signal,
+      signal: deadline.signal,
       dispatcher,
       // undici's request() never follows redirects: a 3xx is an answer.
     });
@@ -209,12 +202,12 @@ async function send(url: string, body: string, signature: Record<string, string>
   } catch (err) {
     if (signal?.aborted) throw new CancelledError();
     const cause = rootCause(err);
+    const timedOut = deadline.timedOut();
     const code = timedOut ? 'ETIMEDOUT' : (errorCode(err) ?? errorCode(cause) ?? 'EUNKNOWN');
     const timeout = timedOut || /TIMEOUT/.test(code);
     return { kind: 'error', code, reason: timedOut ? `no complete answer within ${timeoutMs} ms` : errorMessage(cause), ms: ms(), timeout };
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    deadline.dispose();
   }
 }
 

@@ -3,7 +3,7 @@
 // delivery that carries no signature. One unsigned POST answers both.
 import { request } from 'undici';
 import { errorCode, errorMessage, rootCause } from '../../core/errors.js';
-import { now, since } from '../../net/timing.js';
+import { exchangeDeadline, now, since } from '../../net/timing.js';
 
 export type UnsignedProbe =
   | { reachable: true; httpStatus: number; ms: number }
@@ -14,20 +14,17 @@ export async function probeUnsigned(url: string, timeoutMs: number, signal?: Abo
   const t0 = now();
   const limit = Math.min(timeoutMs, 10_000);
   const body = JSON.stringify({ workOrderId: 1, orgId: 1, occurredAt: new Date().toISOString(), note: 'mx-runbook unsigned probe: a receiver must reject this' });
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new Error(`no answer within ${limit} ms`)), limit);
-  const onAbort = () => ac.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline = exchangeDeadline(limit, signal);
   try {
-    const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'mx-runbook' }, signal: ac.signal, headersTimeout: limit, bodyTimeout: limit });
+    const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'mx-runbook' }, signal: deadline.signal, headersTimeout: limit, bodyTimeout: limit });
     await res.body.dump();
     return { reachable: true, httpStatus: res.statusCode, ms: since(t0) };
   } catch (err) {
     const cause = rootCause(err);
-    const code = ac.signal.aborted ? 'ETIMEDOUT' : (errorCode(cause) ?? errorCode(err) ?? 'EUNKNOWN');
-    return { reachable: false, code, reason: ac.signal.aborted ? `no answer within ${limit} ms` : errorMessage(cause), ms: since(t0) };
+    const timedOut = deadline.timedOut();
+    const code = timedOut ? 'ETIMEDOUT' : (errorCode(cause) ?? errorCode(err) ?? 'EUNKNOWN');
+    return { reachable: false, code, reason: timedOut ? `no answer within ${limit} ms` : errorMessage(cause), ms: since(t0) };
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    deadline.dispose();
   }
 }

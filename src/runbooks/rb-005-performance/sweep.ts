@@ -30,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { buildConnector, Client, Pool, type Dispatcher } from 'undici';
 import { errorCode, rootCause } from '../../core/errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_ENDPOINTS, DEFAULT_RESERVE, DEFAULT_SAMPLES } from './plan.js';
+import { exchangeDeadline } from '../../net/timing.js';
 
 export { DEFAULT_CONCURRENCY, DEFAULT_ENDPOINTS, DEFAULT_RESERVE, DEFAULT_SAMPLES } from './plan.js';
 
@@ -256,28 +257,20 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 /** One GET, timed from dispatch to the end of the body, bounded by one timer for the whole exchange. */
 async function timedGet(d: Dispatcher, path: string, headers: Record<string, string>, timeoutMs: number, life: AbortSignal): Promise<Outcome> {
   if (life.aborted) return { kind: 'cancelled' };
-  const ac = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ac.abort();
-  }, timeoutMs);
-  const onLife = () => ac.abort();
-  life.addEventListener('abort', onLife, { once: true });
+  const deadline = exchangeDeadline(timeoutMs, life);
   const t0 = performance.now();
   try {
-    const res = await d.request({ path, method: 'GET', headers, signal: ac.signal });
+    const res = await d.request({ path, method: 'GET', headers, signal: deadline.signal });
     // Read it all: the last byte is part of the latency a caller sees.
     await res.body.arrayBuffer();
     return { kind: 'answer', status: res.statusCode, ms: performance.now() - t0, headers: res.headers };
   } catch (err) {
     const ms = performance.now() - t0;
-    if (timedOut) return { kind: 'failure', code: 'ETIMEDOUT', ms };
+    if (deadline.timedOut()) return { kind: 'failure', code: 'ETIMEDOUT', ms };
     if (life.aborted) return { kind: 'cancelled' };
     return { kind: 'failure', code: errorCode(rootCause(err)) ?? errorCode(err) ?? 'EUNKNOWN', ms };
   } finally {
-    clearTimeout(timer);
-    life.removeEventListener('abort', onLife);
+    deadline.dispose();
   }
 }
 
