@@ -13,6 +13,7 @@ import type { Diagnosis } from '../../src/core/types.js';
 import { parseNext, renderTemplate, statusForPhase } from '../../src/commands/incident/run.js';
 import { startHttpServer, type HttpPeer } from '../helpers/http-peers.js';
 import { runCli } from '../helpers/run-cli.js';
+import { diagnosisFixture } from '../helpers/diagnosis.js';
 
 let dir: string;
 const peers: HttpPeer[] = [];
@@ -255,30 +256,22 @@ describe('concurrent appends from several processes', () => {
 });
 
 describe('attachDiagnosis', () => {
-  const diagnosis = (): Diagnosis => ({
-    schemaVersion: 1,
-    tool: { name: 'mx-runbook', version: '0.0.0-test' },
-    provider: 'maintainx',
-    target: { baseUrl: 'https://api.getmaintainx.com/v1' },
-    startedAt: '2025-01-01T10:00:00.000Z',
-    finishedAt: '2025-01-01T10:00:02.000Z',
-    durationMs: 2000,
-    severity: 'SEV2',
-    failOn: 'SEV3',
-    requests: { api: 3, other: 1 },
-    runbooks: [
-      {
-        id: 'RB-001',
-        title: 'API unreachable',
-        status: 'fail',
-        severity: 'SEV2',
-        durationMs: 1500,
-        requests: { api: 3, other: 1 },
-        checks: [{ id: 'dns', status: 'ok', durationMs: 3, summary: 'resolves', data: { addresses: ['10.0.0.1'], huge: 'y'.repeat(1000) } }],
-        findings: [{ code: 'http_server_error', severity: 'SEV2', message: 'HTTP 503 from /users', evidence: { status: 503 }, mitigation: ['wait'] }],
-      },
-    ],
-  });
+  const diagnosis = (): Diagnosis =>
+    diagnosisFixture({
+      version: '0.0.0-test',
+      startedAt: '2025-01-01T10:00:00.000Z',
+      finishedAt: '2025-01-01T10:00:02.000Z',
+      severity: 'SEV2',
+      requests: { api: 3, other: 1 },
+      runbooks: [
+        {
+          id: 'RB-001',
+          durationMs: 1500,
+          checks: [{ id: 'dns', status: 'ok', durationMs: 3, summary: 'resolves', data: { addresses: ['10.0.0.1'], huge: 'y'.repeat(1000) } }],
+          findings: [{ code: 'http_server_error', severity: 'SEV2', message: 'HTTP 503 from /users', evidence: { status: 503 }, mitigation: ['wait'] }],
+        },
+      ],
+    });
 
   it('appends a summary to the active incident and returns its id', async () => {
     const inc = await createIncident(dir, 'Outage', 'SEV1', new Date());

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { assertBuilt, BIN, cleanEnv, runCli as runBin } from '../helpers/bin.js';
 import { KEY, spawnPty, withTimeout, type PtySession } from '../helpers/pty.js';
+import { diagnosisFixture } from '../helpers/diagnosis.js';
 
 const ID = '2026-03-09-maintainx-api-returning-500s';
 const EVENTS = [
@@ -92,19 +93,10 @@ describe('report (in-process)', () => {
   it('--from a diagnosis file alone writes ./post-incident-report.md', async () => {
     const ws = join(base, `from${++n}`);
     await mkdir(ws, { recursive: true });
-    const diag = {
-      schemaVersion: 1,
-      tool: { name: 'mx-runbook', version: '0.1.0' },
-      provider: 'maintainx',
-      target: { baseUrl: 'http://127.0.0.1:9/v1' },
-      startedAt: '2026-03-09T08:00:00.000Z',
-      finishedAt: '2026-03-09T08:00:04.000Z',
-      durationMs: 4000,
-      severity: 'SEV1',
-      failOn: 'SEV3',
-      requests: { api: 3, other: 0 },
-      runbooks: [{ id: 'RB-001', title: 'API unreachable', status: 'fail', severity: 'SEV1', durationMs: 4000, requests: { api: 3, other: 0 }, checks: [], findings: [{ code: 'tcp_refused', severity: 'SEV1', message: 'connection refused', evidence: { port: 9 }, mitigation: [] }] }],
-    };
+    const diag = diagnosisFixture({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      runbooks: [{ id: 'RB-001', findings: [{ code: 'tcp_refused', severity: 'SEV1', message: 'connection refused', evidence: { port: 9 }, mitigation: [] }] }],
+    });
     await writeFile(join(ws, 'diag.json'), JSON.stringify(diag));
     const r = await runCli(['report', '--dir', join(ws, 'none'), '--from', 'diag.json'], { cwd: ws, env: CI_ENV });
     expect(r.code).toBe(0);

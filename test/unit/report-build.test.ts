@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, IncidentEvent } from '../../src/incident/store.js';
 import type { Diagnosis } from '../../src/core/types.js';
 import { buildReport, escapeInline, escapeMermaid, formatDuration } from '../../src/report/build.js';
+import { diagnosisFixture } from '../helpers/diagnosis.js';
 
 const TEMPLATE = readFileSync(new URL('../../templates/post-incident.md', import.meta.url), 'utf8');
 const GOLDEN = new URL('../fixtures/report-golden.md', import.meta.url);
@@ -79,19 +80,10 @@ describe('buildReport: golden file', () => {
   });
 
   it('a diagnosis alone', () => {
-    const d = {
-      schemaVersion: 1,
-      tool: { name: 'mx-runbook', version: '0.1.0' },
-      provider: 'maintainx',
-      target: { baseUrl: 'https://api.getmaintainx.com/v1' },
-      startedAt: '2026-03-09T08:00:00.000Z',
-      finishedAt: '2026-03-09T08:00:04.000Z',
-      durationMs: 4000,
-      severity: 'SEV1',
-      failOn: 'SEV3',
+    const d = diagnosisFixture({
       requests: { api: 3, other: 1 },
-      runbooks: [{ id: 'RB-001', title: 'API unreachable', status: 'fail', severity: 'SEV1', durationMs: 4000, requests: { api: 3, other: 1 }, checks: [], findings: [{ code: 'tcp_refused', severity: 'SEV1', message: 'connection refused', evidence: { host: 'api.getmaintainx.com', port: 443, attempts: 3 }, mitigation: [] }] }],
-    } as unknown as Diagnosis;
+      runbooks: [{ id: 'RB-001', findings: [{ code: 'tcp_refused', severity: 'SEV1', message: 'connection refused', evidence: { host: 'api.getmaintainx.com', port: 443, attempts: 3 }, mitigation: [] }] }],
+    });
     const out = buildReport({ diagnosis: d, answers: {}, template: TEMPLATE, now: NOW });
     expect(out).toContain('# Post-incident report: Diagnosis of https://api.getmaintainx.com/v1');
     expect(out).toContain('- **Severity:** SEV1');
