@@ -8,9 +8,11 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 function configOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'config file (default: ./mx-runbook.config.json)')
-    .option('--base-url <url>', 'MaintainX API base URL (env MAINTAINX_BASE_URL)')
-    .option('--org-id <id>', 'organization id, sent as x-organization-id (env MAINTAINX_ORG_ID)')
-    .option('--status-url <url>', 'vendor status page (env MAINTAINX_STATUS_URL)')
+    .option('--provider <name>', 'maintainx (default) or flexport (env MX_RUNBOOK_PROVIDER; config "provider")')
+    .option('--base-url <url>', 'API base URL (env MAINTAINX_BASE_URL / FLEXPORT_BASE_URL)')
+    .option('--org-id <id>', 'MaintainX organization id, sent as x-organization-id (env MAINTAINX_ORG_ID)')
+    .option('--api-version <v>', 'Flexport-Version header: 2 (default) or a date YYYY-MM-DD (env FLEXPORT_API_VERSION)')
+    .option('--status-url <url>', 'vendor status page (env MAINTAINX_STATUS_URL / FLEXPORT_STATUS_URL)')
     .option('--timeout <ms>', 'per-operation timeout in milliseconds (default 5000)')
     .option('--no-color', 'no colour (also NO_COLOR=1)');
 }
@@ -18,7 +20,7 @@ function configOptions(cmd: Command): Command {
 export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void): Command {
   const { io } = deps;
   const program = new Command('mx-runbook')
-    .description('Incident response for MaintainX integrations: runbooks paired with diagnostics, SEV1-SEV4, what to do next.')
+    .description('Incident response for MaintainX (and Flexport) integrations: runbooks paired with diagnostics, SEV1-SEV4 (Flexport: P1-P4), what to do next.')
     .version(deps.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
@@ -53,9 +55,9 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .option('--log-format <fmt>', 'RB-002: auto, ndjson, combined or common (default auto, per file)')
     .option('--status-field <path>', 'RB-002: dotted path of the status in NDJSON lines (e.g. res.statusCode)')
     .option('--endpoint-field <path>', 'RB-002: dotted path of the endpoint in NDJSON lines (e.g. req.url)')
-    .option('--since <when>', 'RB-002 / RB-004: only lines / work orders at or after this: 15m, 2h, 1d or an ISO time')
+    .option('--since <when>', 'RB-002 / RB-004: only lines / records at or after this: 15m, 2h, 1d or an ISO time')
     .option('--local <source>', 'RB-004: the local copy to compare (.json, .ndjson, http(s) URL, redis://…?key=HASH)')
-    .option('--max-pages <n>', 'RB-004: stop the remote listing after N pages of 200')
+    .option('--max-pages <n>', 'RB-004: stop the remote listing after N pages (200 work orders / 100 shipments each)')
     .option('--incident <id>', 'attach the result to this incident (default: the open one, if any; dir from MX_RUNBOOK_INCIDENTS_DIR)')
     .action((runbooks: string[], opts: Record<string, unknown>) => {
       setResult(import('../commands/diagnose/run.js').then((m) => m.runDiagnose({ ...opts, runbooks }, deps)));
@@ -65,6 +67,7 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
     .command('runbooks')
     .description('list the runbooks, or show one: symptoms, diagnostic steps, mitigation, resolution')
     .argument('[runbook]', 'runbook id, e.g. RB-003')
+    .option('--provider <name>', "whose runbook text: maintainx (default) or flexport (env MX_RUNBOOK_PROVIDER)")
     .option('--json', 'as JSON')
     .option('--no-color', 'no colour')
     .action((id: string | undefined, opts: Record<string, unknown>) => {
@@ -81,7 +84,7 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
   const webhook = program.command('webhook').description('webhooks: receiver conformance, queue inspection, safe replay');
   configOptions(webhook.command('test').description('send signed test events to a receiver and check how it answers'))
     .option('--url <url>', 'the receiver (env WEBHOOK_URL)')
-    .option('--scheme <scheme>', 'signature scheme: maintainx, legacy-timestamped, legacy-body, standard, github (default maintainx)')
+    .option('--scheme <scheme>', 'signature scheme: maintainx, legacy-timestamped, legacy-body, standard, github (default: maintainx; Flexport: github, X-Hub-Signature-256)')
     .option('--json', 'as JSON')
     .action((opts: Record<string, unknown>) => {
       setResult(import('../commands/webhook/test/run.js').then((m) => m.runWebhookTest(opts, deps)));
@@ -89,8 +92,8 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
   const queueOptions = (cmd: Command) =>
     configOptions(cmd)
       .option('--redis-url <url>', 'Redis holding the webhook queue (env REDIS_URL)')
-      .option('--queue-key <key>', 'list of pending webhooks (default maintainx:webhook:queue)')
-      .option('--failed-key <key>', 'list of failed webhooks (default maintainx:webhook:failed)')
+      .option('--queue-key <key>', 'list of pending webhooks (default maintainx:webhook:queue; Flexport: flexport:webhook:queue)')
+      .option('--failed-key <key>', 'list of failed webhooks (default maintainx:webhook:failed; Flexport: flexport:webhook:failed)')
       .option('--bull <name>', 'also a Bull / BullMQ queue of this name')
       .option('--bull-prefix <prefix>', 'Bull / BullMQ key prefix (default bull)')
       .option('--json', 'as JSON');
@@ -119,11 +122,11 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
       setResult(import('../commands/latency/run.js').then((m) => m.runLatency(opts, deps)));
     });
 
-  const sync = program.command('sync').description('compare MaintainX with your local copy');
-  configOptions(sync.command('diff').description('the whole work-order diff: missing, extra, stale, lag; --out writes every difference as NDJSON'))
+  const sync = program.command('sync').description('compare the vendor (MaintainX work orders, Flexport shipments) with your local copy');
+  configOptions(sync.command('diff').description('the whole diff (work orders; Flexport: shipments): missing, extra, stale, lag; --out writes every difference as NDJSON'))
     .option('--local <source>', 'the local copy: a .json / .ndjson file, an http(s) URL, or redis://…?key=HASH')
-    .option('--since <when>', 'only work orders changed since: 15m, 2h, 1d or an ISO time (extra records are then not judged)')
-    .option('--max-pages <n>', 'stop the remote listing after N pages of 200')
+    .option('--since <when>', 'only records changed since: 15m, 2h, 1d or an ISO time (extra records are then not judged)')
+    .option('--max-pages <n>', 'stop the remote listing after N pages (200 work orders / 100 shipments each)')
     .option('--budget <n>', 'send at most N API requests (default 2000)')
     .option('--out <file>', 'write every difference as NDJSON ({kind, id, remote?, local?})')
     .option('--fail-on <sev>', 'exit 1 when a finding is at or above SEV (default SEV3)')
@@ -140,7 +143,8 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
   };
   dirOption(incident.command('start').description('open an incident: incidents/<date>-<slug>/events.ndjson'))
     .requiredOption('--title <title>', 'what is happening, in a few words')
-    .option('--sev <sev>', 'SEV1-SEV4 (default SEV3)')
+    .option('--sev <sev>', 'SEV1-SEV4, or P1-P4 (default SEV3 / P3)')
+    .option('--provider <name>', 'whose integration: maintainx (default) or flexport; sets the labels (P1-P4) and the status-update heading')
     .action((opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('start', [], opts, deps))));
   incidentCmd('log', 'add a note to the timeline', '<message...>').action((message: string[], opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('log', message, opts, deps))));
   incidentCmd('mitigate', 'record a mitigation applied', '<message...>').action((message: string[], opts: Record<string, unknown>) => setResult(import('../commands/incident/run.js').then((m) => m.runIncident('mitigate', message, opts, deps))));
@@ -166,12 +170,13 @@ export function buildProgram(deps: Deps, setResult: (p: Promise<number>) => void
 
   program
     .command('sandbox')
-    .description('serve a simulated MaintainX API on loopback, with fault scenarios, until Ctrl-C')
-    .option('--scenario <name>', 'healthy, outage, auth-failure, rate-limited, error-storm, slow, degraded-status', 'healthy')
+    .description('serve a simulated MaintainX (or Flexport) API on loopback, with fault scenarios, until Ctrl-C')
+    .option('--provider <name>', 'maintainx (default) or flexport')
+    .option('--scenario <name>', 'healthy, outage, auth-failure, rate-limited, error-storm, slow, degraded-status, webhook-backlog, sync-drift', 'healthy')
     .option('--port <port>', 'port (default: a free one)')
     .option('--host <host>', 'loopback address to bind (default 127.0.0.1)')
     .option('--seed <n>', 'data seed (same seed, same data)')
-    .option('--workorders <n>', 'number of work orders (default 300)')
+    .option('--workorders <n>', 'number of work orders (Flexport: shipments; default 300)')
     .option('--rate-limit <n>', 'requests per key per 60 s window (default 100, as the real API)')
     .action((opts: Record<string, unknown>) => {
       setResult(import('../commands/sandbox/run.js').then((m) => m.runSandboxCommand(opts, deps)));

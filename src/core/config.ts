@@ -9,6 +9,7 @@ import { parseSince } from '../logs/since.js';
 import { passwordOfUrl } from './redact.js';
 import { DEFAULT_THRESHOLDS, KNOWN_CODES, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
 import type { Severity } from './types.js';
+import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, type ProviderId, type ProviderProfile } from '../providers/registry.js';
 
 export const DEFAULT_BASE_URL = 'https://api.getmaintainx.com/v1';
 export const DEFAULT_STATUS_URL = 'https://status.getmaintainx.com';
@@ -47,6 +48,10 @@ export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
 export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
 
 export interface Config {
+  /** Whose API this is; the profile says what differs (src/providers/). */
+  provider: ProviderId;
+  /** Flexport-Version (Flexport only; default 2). */
+  apiVersion?: string;
   baseUrl: string;
   apiKey?: string;
   orgId?: string;
@@ -72,6 +77,8 @@ export interface Config {
 /** Settings that can be given as flags (already parsed by commander). */
 export interface ConfigFlags {
   config?: string;
+  provider?: string;
+  apiVersion?: string;
   baseUrl?: string;
   orgId?: string;
   statusUrl?: string;
@@ -97,7 +104,7 @@ export interface ConfigFlags {
 
 const SECRET_FILE_KEYS = ['apiKey', 'api_key', 'token', 'webhookSecret', 'secret', 'password'];
 const FILE_KEYS = new Set([
-  'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
+  'provider', 'apiVersion', 'baseUrl', 'orgId', 'statusUrl', 'redisUrl', 'webhookUrl', 'timeoutMs', 'failOn', 'caFile', 'dnsServers',
   'logs', 'logFormat', 'statusField', 'endpointField', 'queueKey', 'failedKey', 'bullQueue', 'bullPrefix', 'local', 'maxPages', 'requestBudget',
   'thresholds', 'severities', '$schema',
 ]);
@@ -120,14 +127,24 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
   }
   const f = file.values;
 
-  const baseUrl = checkUrl('--base-url', pick('baseUrl', flags.baseUrl, env['MAINTAINX_BASE_URL'], str(f, 'baseUrl', file.path), DEFAULT_BASE_URL));
-  const statusUrl = checkUrl('--status-url', pick('statusUrl', flags.statusUrl, env['MAINTAINX_STATUS_URL'], str(f, 'statusUrl', file.path), DEFAULT_STATUS_URL));
+  const providerRaw = pick('provider', flags.provider, env['MX_RUNBOOK_PROVIDER'], str(f, 'provider', file.path), DEFAULT_PROVIDER);
+  if (!isProviderId(providerRaw)) throw new UsageError(`--provider: expected ${PROVIDER_IDS.join(' or ')}, got "${providerRaw}"`);
+  const profile = providerProfile(providerRaw);
+  refuseSecrets(file, profile);
+
+  const baseUrl = checkUrl('--base-url', pick('baseUrl', flags.baseUrl, env[profile.env.baseUrl], str(f, 'baseUrl', file.path), profile.defaults.baseUrl));
+  const statusUrl = checkUrl('--status-url', pick('statusUrl', flags.statusUrl, env[profile.env.statusUrl], str(f, 'statusUrl', file.path), profile.defaults.statusUrl));
   const redisUrl = pick<string | undefined>('redisUrl', flags.redisUrl, env['REDIS_URL'], str(f, 'redisUrl', file.path), undefined);
   if (redisUrl !== undefined) checkUrl('--redis-url', redisUrl, ['redis:', 'rediss:']);
   const webhookUrl = pick<string | undefined>('webhookUrl', flags.webhookUrl, env['WEBHOOK_URL'], str(f, 'webhookUrl', file.path), undefined);
   if (webhookUrl !== undefined) checkUrl('--webhook-url', webhookUrl);
-  const orgIdRaw = pick<string | undefined>('orgId', flags.orgId, env['MAINTAINX_ORG_ID'], f['orgId'] === undefined ? undefined : String(f['orgId']), undefined);
+  let orgIdRaw = pick<string | undefined>('orgId', flags.orgId, profile.env.orgId ? env[profile.env.orgId] : undefined, f['orgId'] === undefined ? undefined : String(f['orgId']), undefined);
+  if (orgIdRaw !== undefined && !profile.usesOrgId) {
+    warn(`--org-id is a MaintainX setting; ${profile.name} has no organization header: ignored`);
+    orgIdRaw = undefined;
+  }
   if (orgIdRaw !== undefined && !/^\d+$/.test(orgIdRaw)) throw new UsageError(`--org-id: expected a numeric organization id, got "${orgIdRaw}"`);
+  const apiVersion = resolveApiVersion(profile, flags.apiVersion, env, str(f, 'apiVersion', file.path), warn);
 
   const timeoutRaw = pick<string | number>('timeoutMs', flags.timeout, undefined, num(f, 'timeoutMs', file.path), DEFAULT_TIMEOUT_MS);
   const timeoutMs = Number(timeoutRaw);
@@ -141,21 +158,23 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
   const dnsServers = flags.dnsServer?.length ? flags.dnsServer : strList(f, 'dnsServers', file.path);
   const logs = logConfig(flags, f, file.path, env);
   return {
+    provider: profile.id,
+    apiVersion,
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    apiKey: env['MAINTAINX_API_KEY'] || undefined,
+    apiKey: env[profile.env.apiKey] || undefined,
     orgId: orgIdRaw,
     statusUrl: statusUrl.replace(/\/+$/, ''),
     redisUrl,
     webhookUrl,
-    webhookSecret: env['MAINTAINX_WEBHOOK_SECRET'] || undefined,
+    webhookSecret: env[profile.env.webhookSecret] || undefined,
     timeoutMs,
     failOn,
     caFile: flags.caFile ?? str(f, 'caFile', file.path),
     dnsServers,
     logs,
     queue: {
-      queueKey: flags.queueKey ?? str(f, 'queueKey', file.path) ?? DEFAULT_QUEUE_KEY,
-      failedKey: flags.failedKey ?? str(f, 'failedKey', file.path) ?? DEFAULT_FAILED_KEY,
+      queueKey: flags.queueKey ?? str(f, 'queueKey', file.path) ?? profile.webhooks.queueKey,
+      failedKey: flags.failedKey ?? str(f, 'failedKey', file.path) ?? profile.webhooks.failedKey,
       bull: flags.bull ?? str(f, 'bullQueue', file.path),
       bullPrefix: flags.bullPrefix ?? str(f, 'bullPrefix', file.path) ?? 'bull',
     },
@@ -188,14 +207,36 @@ async function readConfigFile(explicit: string | undefined, cwd: string): Promis
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`config file ${path} must hold a JSON object`);
   }
-  const values = parsed as FileConfig;
+  return { path, values: parsed as FileConfig };
+}
+
+function refuseSecrets(file: { path: string; values: FileConfig }, profile: ProviderProfile): void {
   for (const k of SECRET_FILE_KEYS) {
-    if (k in values) {
-      const envVar = /webhook|^secret$/i.test(k) ? 'MAINTAINX_WEBHOOK_SECRET' : k === 'password' ? 'REDIS_URL (redis://:password@host)' : 'MAINTAINX_API_KEY';
-      throw new UsageError(`config file ${path}: "${k}" is not read from files (they get committed); set it in the environment: ${envVar}`);
+    if (k in file.values) {
+      const envVar = /webhook|^secret$/i.test(k) ? profile.env.webhookSecret : k === 'password' ? 'REDIS_URL (redis://:password@host)' : profile.env.apiKey;
+      throw new UsageError(`config file ${file.path}: "${k}" is not read from files (they get committed); set it in the environment: ${envVar}`);
     }
   }
-  return { path, values };
+}
+
+/** Flexport-Version: flag > env > file > the profile's default; other providers have none. */
+function resolveApiVersion(profile: ProviderProfile, flag: string | undefined, env: Env, fileVal: string | undefined, warn: (m: string) => void): string | undefined {
+  if (!profile.defaults.apiVersion) {
+    if (flag !== undefined) warn(`--api-version is not used by ${profile.name}: ignored`);
+    return undefined;
+  }
+  const v = (flag ?? (profile.env.apiVersion ? env[profile.env.apiVersion] || undefined : undefined) ?? fileVal ?? profile.defaults.apiVersion).trim();
+  if (profile.validApiVersion && !profile.validApiVersion(v)) throw new UsageError(`--api-version: expected ${profile.apiVersionHelp ?? 'a version'}, got "${v}"`);
+  return v;
+}
+
+/** The headers every API request of this config carries besides Authorization. */
+export function apiHeaders(c: Pick<Config, 'provider' | 'orgId' | 'apiVersion'>): Record<string, string> {
+  return providerProfile(c.provider).headers({ orgId: c.orgId, apiVersion: c.apiVersion });
+}
+
+export function profileOf(c: Pick<Config, 'provider'>): ProviderProfile {
+  return providerProfile(c.provider);
 }
 
 function checkUrl(flag: string, value: string, protocols = ['http:', 'https:']): string {

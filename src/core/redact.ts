@@ -52,7 +52,7 @@ export class Redactor {
 /** Secrets the environment may carry, per PRODUCT.md's configuration table. */
 export function secretsFromEnv(env: Record<string, string | undefined>): string[] {
   const out: string[] = [];
-  for (const k of ['MAINTAINX_API_KEY', 'MAINTAINX_WEBHOOK_SECRET', 'FLEXPORT_API_KEY', 'SLACK_WEBHOOK_URL']) {
+  for (const k of ['MAINTAINX_API_KEY', 'MAINTAINX_WEBHOOK_SECRET', 'FLEXPORT_API_KEY', 'FLEXPORT_WEBHOOK_SECRET', 'SLACK_WEBHOOK_URL']) {
     const v = env[k];
     if (v) out.push(v);
   }

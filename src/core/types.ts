@@ -22,6 +22,8 @@ export interface UnratedFinding {
 /** An observation after classification: severity and what to do. */
 export interface Finding extends UnratedFinding {
   severity: Severity;
+  /** The provider's word for it (P2 for Flexport); set when the result is built. */
+  severityLabel?: string;
   mitigation: string[];
 }
 
@@ -44,6 +46,7 @@ export interface RunbookResult {
   title: string;
   status: Status;
   severity: Severity;
+  severityLabel?: string;
   skippedReason?: string;
   error?: string;
   durationMs: number;
@@ -55,12 +58,13 @@ export interface RunbookResult {
 export interface Diagnosis {
   schemaVersion: 1;
   tool: { name: 'mx-runbook'; version: string };
-  provider: 'maintainx';
+  provider: 'maintainx' | 'flexport';
   target: { baseUrl: string; statusUrl?: string; sandbox?: string };
   startedAt: string;
   finishedAt: string;
   durationMs: number;
   severity: Severity;
+  severityLabel?: string;
   failOn: Severity;
   interrupted?: boolean;
   requests: RequestCount;

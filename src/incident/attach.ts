@@ -12,9 +12,10 @@ export async function attachDiagnosis(root: string, incidentId: string | undefin
   await appendEvent(inc.dir, {
     time: now.toISOString(),
     kind: 'diagnosis',
-    message: `diagnose: ${diagnosis.severity}, ${findings} finding${findings === 1 ? '' : 's'} across ${diagnosis.runbooks.length} runbook${diagnosis.runbooks.length === 1 ? '' : 's'}`,
+    message: `diagnose: ${diagnosis.severityLabel ?? diagnosis.severity}, ${findings} finding${findings === 1 ? '' : 's'} across ${diagnosis.runbooks.length} runbook${diagnosis.runbooks.length === 1 ? '' : 's'}`,
     data: {
       severity: diagnosis.severity,
+      ...(diagnosis.provider && diagnosis.provider !== 'maintainx' ? { provider: diagnosis.provider, severityLabel: diagnosis.severityLabel } : {}),
       runbooks: diagnosis.runbooks.map((r) => ({
         id: r.id,
         status: r.status,

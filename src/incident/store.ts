@@ -49,7 +49,7 @@ export function slugify(title: string): string {
 }
 
 /** Creates the incident's directory (a numbered suffix when the name is taken) and its start event. */
-export async function createIncident(root: string, title: string, sev: string, now: Date): Promise<Incident> {
+export async function createIncident(root: string, title: string, sev: string, now: Date, provider?: string): Promise<Incident> {
   if (!title.trim()) throw new UsageError('incident start: --title is required');
   await mkdir(root, { recursive: true });
   const base = `${now.toISOString().slice(0, 10)}-${slugify(title)}`;
@@ -62,7 +62,7 @@ export async function createIncident(root: string, title: string, sev: string, n
       if (errorCode(err) === 'EEXIST') continue;
       throw new UsageError(`cannot create ${dir}: ${errorCode(err) ?? 'error'}`);
     }
-    const start: IncidentEvent = { time: now.toISOString(), kind: 'start', message: title.trim(), data: { severity: sev, phase: 'detect' } };
+    const start: IncidentEvent = { time: now.toISOString(), kind: 'start', message: title.trim(), data: { severity: sev, phase: 'detect', ...(provider ? { provider } : {}) } };
     await appendEvent(dir, start);
     return { id, dir, title: title.trim(), events: [start], invalidLines: 0, resolved: false };
   }

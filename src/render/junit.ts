@@ -3,6 +3,7 @@
 // it), <skipped/> for skipped ones, <error> for runbooks that could not run.
 import { atOrAbove } from '../core/severity.js';
 import type { Diagnosis, Finding, RunbookResult } from '../core/types.js';
+import { providerProfile } from '../providers/registry.js';
 
 export function renderJunit(d: Diagnosis): string {
   const suites = d.runbooks.map((rb) => suite(rb, d));
@@ -11,7 +12,7 @@ export function renderJunit(d: Diagnosis): string {
   const errors = d.runbooks.filter((rb) => rb.status === 'error').length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mx-runbook diagnose" tests="${tests}" failures="${failures}" errors="${errors}" time="${sec(d.durationMs)}" timestamp="${esc(d.startedAt)}">`,
+    `<testsuites name="mx-runbook diagnose${d.provider && d.provider !== 'maintainx' ? ` ${d.provider}` : ''}" tests="${tests}" failures="${failures}" errors="${errors}" time="${sec(d.durationMs)}" timestamp="${esc(d.startedAt)}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -20,6 +21,7 @@ export function renderJunit(d: Diagnosis): string {
 
 function suite(rb: RunbookResult, d: Diagnosis): string {
   const name = `${rb.id} ${rb.title}`;
+  const label = providerProfile(d.provider).severityLabel;
   const gating = (f: Finding) => atOrAbove(f.severity, d.failOn);
   const lines: string[] = [];
   if (rb.status === 'skipped' || rb.status === 'error' || rb.checks.length === 0) {
@@ -29,13 +31,13 @@ function suite(rb: RunbookResult, d: Diagnosis): string {
         : rb.status === 'error'
           ? `<error message="${esc(rb.error ?? 'error')}" type="error"/>`
           : '';
-    const failures = rb.checks.length === 0 ? rb.findings.filter(gating).map((f) => `<failure message="${esc(`${f.severity} ${f.code}: ${f.message}`)}" type="${esc(f.code)}">${esc(failureText(f))}</failure>`) : [];
+    const failures = rb.checks.length === 0 ? rb.findings.filter(gating).map((f) => `<failure message="${esc(`${label(f.severity)} ${f.code}: ${f.message}`)}" type="${esc(f.code)}">${esc(failureText(f))}</failure>`) : [];
     lines.push(`    <testcase classname="${esc(rb.id)}" name="${esc(rb.title)}" time="${sec(rb.durationMs)}">${body}${failures.join('')}</testcase>`);
   }
   const unowned = rb.findings.filter((f) => !rb.checks.some((c) => c.id === f.check));
   rb.checks.forEach((c, i) => {
     const own = rb.findings.filter((f) => f.check === c.id || (i === 0 && unowned.includes(f)));
-    const failures = own.filter(gating).map((f) => `      <failure message="${esc(`${f.severity} ${f.code}: ${f.message}`)}" type="${esc(f.code)}">${esc(failureText(f))}</failure>`);
+    const failures = own.filter(gating).map((f) => `      <failure message="${esc(`${label(f.severity)} ${f.code}: ${f.message}`)}" type="${esc(f.code)}">${esc(failureText(f))}</failure>`);
     const skipped = c.status === 'skipped' ? ['      <skipped message="' + esc(c.summary) + '"/>'] : [];
     const out = `      <system-out>${esc(c.summary)}</system-out>`;
     lines.push(`    <testcase classname="${esc(rb.id)}" name="${esc(c.id)}" time="${sec(c.durationMs)}">`, ...failures, ...skipped, out, '    </testcase>');

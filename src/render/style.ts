@@ -13,9 +13,10 @@ export interface Palette {
   status(s: Status, text?: string): string;
 }
 
-export function palette(color: boolean): Palette {
+/** `label` names severities the provider's way (P2 for Flexport); default SEV2. */
+export function palette(color: boolean, label: (s: Severity) => string = (s) => s): Palette {
   const c = new Chalk({ level: color ? 1 : 0 });
-  const sev = (s: Severity, t: string = s) =>
+  const sev = (s: Severity, t: string = label(s)) =>
     s === 'SEV1' ? c.bgRed.white.bold(t) : s === 'SEV2' ? c.red.bold(t) : s === 'SEV3' ? c.yellow(t) : s === 'SEV4' ? c.cyan(t) : c.green(t);
   const st = (s: Status, t: string = s) =>
     s === 'ok' ? c.green(t) : s === 'warn' ? c.yellow(t) : s === 'fail' ? c.red(t) : s === 'error' ? c.magenta(t) : c.dim(t);

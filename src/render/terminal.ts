@@ -2,8 +2,8 @@
 // how bad, why (the numbers), what to do (the runbook's steps for what was
 // found), and the commands to run next.
 import Table from 'cli-table3';
-import { DEFAULT_STATUS_URL } from '../core/config.js';
 import { rank } from '../core/severity.js';
+import { providerProfile } from '../providers/registry.js';
 import type { Check, Diagnosis, Finding, RunbookResult } from '../core/types.js';
 import { renderDistribution } from './details/distribution.js';
 import { renderSweep } from './details/sweep.js';
@@ -21,11 +21,12 @@ export interface TerminalOptions {
 }
 
 export function renderTerminal(d: Diagnosis, opts: TerminalOptions): string {
-  const p = palette(opts.color);
+  const profile = providerProfile(d.provider);
+  const p = palette(opts.color, profile.severityLabel);
   const width = Math.max(60, Math.min(opts.columns ?? 100, 140));
   const out: string[] = [];
   const target = d.target.sandbox ? `${d.target.baseUrl} ${p.dim(`(sandbox: ${d.target.sandbox})`)}` : d.target.baseUrl;
-  out.push(`${p.bold('mx-runbook diagnose')} ${target}`, '');
+  out.push(`${p.bold('mx-runbook diagnose')} ${profile.name} ${target}`, '');
   for (const rb of d.runbooks) out.push(...runbookBlock(rb, p, width), ...(rb.status === 'skipped' ? [] : ['']));
   if (d.runbooks.at(-1)?.status === 'skipped') out.push('');
   out.push(...verdict(d, p, width));
@@ -114,16 +115,19 @@ export function mitigationByFinding(findings: Finding[], perFinding = 4): Mitiga
 
 function nextCommands(d: Diagnosis): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const sandbox = d.target.sandbox ? ` --sandbox ${d.target.sandbox}` : '';
+  const profile = providerProfile(d.provider);
+  // Commands to paste must reach the same provider.
+  const prov = profile.id === 'maintainx' ? '' : ` --provider ${profile.id}`;
+  const sandbox = `${prov}${d.target.sandbox ? ` --sandbox ${d.target.sandbox}` : ''}`;
   const troubled = d.runbooks.filter((rb) => rb.findings.length > 0 || rb.status === 'error');
-  for (const rb of troubled) out.push([`mx-runbook runbooks ${rb.id}`, `the full ${rb.id} procedure`]);
+  for (const rb of troubled) out.push([`mx-runbook runbooks ${rb.id}${prov}`, `the full ${rb.id} procedure`]);
   if (d.runbooks.some((rb) => rb.findings.some((f) => f.code.startsWith('status_page') || f.code.startsWith('http_server')))) {
     // A sandbox's status page is gone once this run ends: only suggest the real one.
-    const custom = d.target.statusUrl && d.target.statusUrl !== DEFAULT_STATUS_URL ? ` --status-url ${d.target.statusUrl}` : '';
-    if (!d.target.sandbox) out.push([`mx-runbook status${custom}`, 'the vendor status page, components and open incidents']);
+    const custom = d.target.statusUrl && d.target.statusUrl !== profile.defaults.statusUrl ? ` --status-url ${d.target.statusUrl}` : '';
+    if (!d.target.sandbox) out.push([`mx-runbook status${prov}${custom}`, 'the vendor status page, components and open incidents']);
   }
   if (d.severity !== 'NONE') out.push([`mx-runbook diagnose${sandbox} --out diagnosis.json`, 'keep the evidence for the post-incident report']);
   const skipped = d.runbooks.filter((rb) => rb.status === 'skipped' && rb.skippedReason?.includes('pass '));
-  for (const rb of skipped) out.push([`mx-runbook diagnose ${rb.id}`, rb.skippedReason ?? '']);
+  for (const rb of skipped) out.push([`mx-runbook diagnose ${rb.id}${prov}`, rb.skippedReason ?? '']);
   return out;
 }

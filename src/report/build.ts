@@ -4,7 +4,8 @@
 // markdown (or the mermaid block); missing narrative fields become visible
 // `_TODO: …_` markers instead of empty space.
 import type { Incident, IncidentEvent } from '../incident/store.js';
-import type { Diagnosis } from '../core/types.js';
+import type { Diagnosis, Severity } from '../core/types.js';
+import { isProviderId, providerProfile, type ProviderProfile } from '../providers/registry.js';
 
 export const NARRATIVE_FIELDS = [
   { key: 'summary', question: 'Summary: what happened, in a sentence or two', todo: 'summary of what happened', multiline: true },
@@ -144,11 +145,11 @@ interface TimelineEntry {
   what: string; // raw text: escaped when rendered
 }
 
-function timelineEntries(incident: Incident | undefined, diagnosis: Diagnosis | undefined, snaps: DiagSnapshot[]): TimelineEntry[] {
+function timelineEntries(incident: Incident | undefined, diagnosis: Diagnosis | undefined, snaps: DiagSnapshot[], lab: Label): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   let investigating = false;
   for (const e of incident?.events ?? []) {
-    const sev = typeof e.data?.['severity'] === 'string' ? ` (${e.data['severity']})` : '';
+    const sev = typeof e.data?.['severity'] === 'string' ? ` (${lab(e.data['severity'])})` : '';
     switch (e.kind) {
       case 'start':
         out.push({ time: e.time, what: `Alert: ${e.message}${sev}` });
@@ -191,10 +192,10 @@ function timelineEntries(incident: Incident | undefined, diagnosis: Diagnosis | 
     }
   }
   for (const v of seen.values()) {
-    out.push({ time: v.first, what: `first seen: ${v.sev} ${v.code} (${v.rb})` });
-    if (v.count > 1 && v.last !== v.first) out.push({ time: v.last, what: `last seen: ${v.sev} ${v.code} (${v.rb})` });
+    out.push({ time: v.first, what: `first seen: ${lab(v.sev)} ${v.code} (${v.rb})` });
+    if (v.count > 1 && v.last !== v.first) out.push({ time: v.last, what: `last seen: ${lab(v.sev)} ${v.code} (${v.rb})` });
   }
-  if (diagnosis && !incident && validTime(diagnosis.finishedAt)) out.push({ time: diagnosis.finishedAt, what: `Diagnosis finished: ${diagnosis.severity}` });
+  if (diagnosis && !incident && validTime(diagnosis.finishedAt)) out.push({ time: diagnosis.finishedAt, what: `Diagnosis finished: ${lab(diagnosis.severity)}` });
   // Stable sort by time: same-minute events keep the record's order.
   return out
     .map((e, i) => ({ e, i }))
@@ -232,7 +233,7 @@ function evidenceValue(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }
 
-function renderEvidence(snaps: DiagSnapshot[]): string {
+function renderEvidence(snaps: DiagSnapshot[], lab: Label): string {
   // Per runbook: its latest status, and the latest occurrence of each finding.
   const byRb = new Map<string, { rb: DiagRunbook; findings: Map<string, { f: DiagFinding; first: string; last: string; count: number }> }>();
   for (const s of snaps) {
@@ -251,7 +252,7 @@ function renderEvidence(snaps: DiagSnapshot[]): string {
   for (const id of [...byRb.keys()].sort()) {
     const { rb, findings } = byRb.get(id)!;
     const title = rb.title ? ` ${escapeInline(rb.title)}` : '';
-    parts.push(`### ${escapeInline(rb.id)}${title} (latest run: ${escapeInline(rb.status)}, ${escapeInline(rb.severity)})`);
+    parts.push(`### ${escapeInline(rb.id)}${title} (latest run: ${escapeInline(rb.status)}, ${escapeInline(lab(rb.severity))})`);
     if (!findings.size) {
       parts.push('- No findings.');
       continue;
@@ -263,7 +264,7 @@ function renderEvidence(snaps: DiagSnapshot[]): string {
         .map(([k, v]) => `${k}: ${evidenceValue(v)}`)
         .join(', ');
       const when = count > 1 ? ` — seen ${count} times, ${hhmm(first)} to ${hhmm(last)}` : ` — seen at ${hhmm(first)}`;
-      lines.push(`- **${escapeInline(f.severity)}** ${escapeInline(f.code)}: ${escapeInline(f.message)}${nums ? ` (${escapeInline(nums)})` : ''}${when}`);
+      lines.push(`- **${escapeInline(lab(f.severity))}** ${escapeInline(f.code)}: ${escapeInline(f.message)}${nums ? ` (${escapeInline(nums)})` : ''}${when}`);
     }
     parts.push(lines.join('\n'));
   }
@@ -271,19 +272,20 @@ function renderEvidence(snaps: DiagSnapshot[]): string {
 }
 
 /** The finding code families: what would prevent it, what would detect it. */
-const FAMILIES: Array<{ test: RegExp; prevent: string; detect: string }> = [
-  { test: /auth|forbidden|token/, prevent: 'rotate the API key and track its expiry; check the key has the scopes the integration needs', detect: 'alert on 401/403 responses from the MaintainX API' },
+const families = (vendor: string): Array<{ test: RegExp; prevent: string; detect: string }> => [
+  { test: /auth|forbidden|token/, prevent: 'rotate the API key and track its expiry; check the key has the scopes the integration needs', detect: `alert on 401/403 responses from the ${vendor} API` },
   { test: /rate_limit/, prevent: 'add client-side throttling and honour Retry-After; spread batch jobs', detect: 'alert on 429 responses and on the remaining rate-limit headroom' },
   { test: /dns_|tcp_|tls_|unreachable|headers_timeout|pool_saturated/, prevent: 'fix the network path to the API (DNS, egress, TLS trust) and set timeouts with retries and backoff', detect: 'add a synthetic health check of the API endpoint from the integration host' },
-  { test: /server_error|error_rate|endpoint_errors|server_errors|bad_request|unexpected_body/, prevent: 'add retries with backoff and a circuit breaker around MaintainX calls; fix requests the API rejects', detect: 'alert on the API error rate (5xx and 4xx) per endpoint' },
-  { test: /slow|latency/, prevent: 'cache hot reads, paginate and reduce request fan-out on slow endpoints', detect: 'alert on the p95 latency of MaintainX calls' },
+  { test: /server_error|error_rate|endpoint_errors|server_errors|bad_request|unexpected_body/, prevent: `add retries with backoff and a circuit breaker around ${vendor} calls; fix requests the API rejects`, detect: 'alert on the API error rate (5xx and 4xx) per endpoint' },
+  { test: /slow|latency/, prevent: 'cache hot reads, paginate and reduce request fan-out on slow endpoints', detect: `alert on the p95 latency of ${vendor} calls` },
   { test: /webhook|receiver|queue/, prevent: 'make the webhook receiver verify signatures correctly, answer fast and process from a queue with retries', detect: 'alert on webhook queue depth and failed webhooks' },
-  { test: /records_|sync|listing/, prevent: 'make the sync job incremental and idempotent, with a periodic full reconciliation', detect: 'alert on sync lag and on drift between the local copy and MaintainX' },
+  { test: /records_|sync|listing/, prevent: 'make the sync job incremental and idempotent, with a periodic full reconciliation', detect: `alert on sync lag and on drift between the local copy and ${vendor}` },
   { test: /cache|redis/, prevent: 'size and monitor the cache (and Redis availability), and fix cache keys and TTLs', detect: 'alert on the cache hit rate and Redis availability' },
-  { test: /status_page/, prevent: 'subscribe to the MaintainX status page and plan degraded-mode behaviour for vendor outages', detect: 'alert on MaintainX status page incidents' },
+  { test: /status_page/, prevent: `subscribe to the ${vendor} status page and plan degraded-mode behaviour for vendor outages`, detect: `alert on ${vendor} status page incidents` },
 ];
 
-function renderActionItems(snaps: DiagSnapshot[]): string {
+function renderActionItems(snaps: DiagSnapshot[], vendor: string): string {
+  const FAMILIES = families(vendor);
   // One prevent / detect item per code family (listing its codes), one runbook update per runbook.
   const groups = new Map<string, { prevent: string; detect: string; codes: string[]; rbs: string[] }>();
   const learn = new Map<string, string[]>();
@@ -331,12 +333,24 @@ function eventSeverities(events: IncidentEvent[]): Array<string | undefined> {
   return events.filter((e) => e.kind === 'start' || e.kind === 'diagnosis').map((e) => (typeof e.data?.['severity'] === 'string' ? e.data['severity'] : undefined));
 }
 
+type Label = (s: string) => string;
+
+/** The incident's provider (its start event), else the diagnosis's, else MaintainX. */
+function reportProvider(incident: Incident | undefined, diagnosis: Diagnosis | undefined): ProviderProfile {
+  const fromStart = incident?.events.find((e) => e.kind === 'start')?.data?.['provider'];
+  const id = typeof fromStart === 'string' ? fromStart : diagnosis?.provider;
+  return providerProfile(typeof id === 'string' && isProviderId(id) ? id : undefined);
+}
+
 export function buildReport(input: ReportInput): string {
   const { incident, diagnosis, answers, now } = input;
   const events = [...(incident?.events ?? [])].filter((e) => validTime(e.time)).sort((a, b) => a.time.localeCompare(b.time));
   const snaps = snapshots(incident, diagnosis);
 
-  const rawTitle = incident ? incident.title : `Diagnosis of ${diagnosis?.target?.baseUrl ?? 'the MaintainX API'}`;
+  const profile = reportProvider(incident, diagnosis);
+  // The record keeps SEV1-SEV4; the report speaks the provider's labels (P1-P4 for Flexport).
+  const lab: Label = (s) => (s in SEV_RANK ? profile.severityLabel(s as Severity) : s);
+  const rawTitle = incident ? incident.title : `Diagnosis of ${diagnosis?.target?.baseUrl ?? `the ${profile.name} API`}`;
   let start: string | undefined = events[0]?.time;
   let end: string | undefined = events.at(-1)?.time;
   if (!start && diagnosis && validTime(diagnosis.startedAt)) start = diagnosis.startedAt;
@@ -345,7 +359,7 @@ export function buildReport(input: ReportInput): string {
   const durationMs = start && end ? new Date(end).getTime() - new Date(start).getTime() : undefined;
   const durationText = durationMs === undefined ? todo('duration') : formatDuration(durationMs);
   const severity = highestSeverity([...eventSeverities(events), ...snaps.map((s) => s.severity), diagnosis?.severity]);
-  const timeline = timelineEntries(incident ? { ...incident, events } : undefined, diagnosis, snaps);
+  const timeline = timelineEntries(incident ? { ...incident, events } : undefined, diagnosis, snaps, lab);
 
   const answer = (key: NarrativeField): string | undefined => {
     const v = answers[key];
@@ -364,7 +378,7 @@ export function buildReport(input: ReportInput): string {
     startTime: start ? `${hhmm(start)} UTC` : todo('start time'),
     endTime: end ? `${hhmm(end)} UTC` : todo('end time'),
     duration: durationText,
-    severity: severity ?? todo('severity'),
+    severity: severity ? lab(severity) : todo('severity'),
     status: resolved ? 'Resolved' : `Ongoing (as of ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
     summary: narrative('summary'),
     timeline: renderTimeline(timeline),
@@ -374,8 +388,8 @@ export function buildReport(input: ReportInput): string {
     downtimeMinutes: downtime,
     usersImpacted: narrative('usersImpacted'),
     resolution: narrative('resolution'),
-    actionItems: renderActionItems(snaps),
-    evidence: renderEvidence(snaps),
+    actionItems: renderActionItems(snaps, profile.name),
+    evidence: renderEvidence(snaps, lab),
   };
 
   let template = input.template.replace(/\r\n/g, '\n');

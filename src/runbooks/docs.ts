@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunbookId, Severity } from '../core/types.js';
+import type { ProviderProfile } from '../providers/types.js';
 
 export interface RunbookDoc {
   id: RunbookId;
@@ -23,6 +24,11 @@ export interface RunbookDoc {
 }
 
 export const RUNBOOKS_DIR = fileURLToPath(new URL('../../runbooks/', import.meta.url));
+
+/** A provider's runbook folder (its profile's docsDir, relative to the package root). */
+export function docsDirOf(profile: Pick<ProviderProfile, 'docsDir'>): string {
+  return fileURLToPath(new URL(`../../${profile.docsDir.replace(/^\/+|\/+$/g, '')}/`, import.meta.url));
+}
 
 export function parseRunbookDoc(text: string, file = '(inline)'): RunbookDoc {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -85,17 +91,18 @@ export function parseRunbookDoc(text: string, file = '(inline)'): RunbookDoc {
   };
 }
 
-let cache: Map<RunbookId, RunbookDoc> | undefined;
+const cache = new Map<string, Map<RunbookId, RunbookDoc>>();
 
-/** All runbook documents, read once per process (a few KB). */
+/** All runbook documents of a folder, read once per process (a few KB). */
 export function loadRunbookDocs(dir = RUNBOOKS_DIR): Map<RunbookId, RunbookDoc> {
-  if (cache && dir === RUNBOOKS_DIR) return cache;
+  const cached = cache.get(dir);
+  if (cached) return cached;
   const docs = new Map<RunbookId, RunbookDoc>();
   for (const name of readdirSync(dir).filter((n) => /^RB-\d{3}.*\.md$/.test(n)).sort()) {
     const doc = parseRunbookDoc(readFileSync(`${dir}/${name}`, 'utf8'), name);
     docs.set(doc.id, doc);
   }
-  if (dir === RUNBOOKS_DIR) cache = docs;
+  cache.set(dir, docs);
   return docs;
 }
 

@@ -7,7 +7,8 @@ import { CancelledError, errorMessage } from '../core/errors.js';
 import { classify, statusFromFindings, worst } from '../core/severity.js';
 import type { Check, Finding, RunbookId, RunbookResult } from '../core/types.js';
 import { now, since } from '../net/timing.js';
-import { loadRunbookDocs, mitigationFor } from './docs.js';
+import { profileOf } from '../core/config.js';
+import { docsDirOf, loadRunbookDocs, mitigationFor } from './docs.js';
 import { runbookById } from './registry.js';
 import type { Progress, Runbook } from './types.js';
 
@@ -33,7 +34,9 @@ export async function runRunbooks(opts: RunOptions): Promise<RunbookResult[]> {
 
 async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResult> {
   const t0 = now();
-  const base = { id: rb.id, title: rb.title, checks: [] as Check[], findings: [] as Finding[], requests: { api: 0, other: 0 } };
+  // The provider's runbook text gives the title people know and the mitigation.
+  const doc = loadRunbookDocs(docsDirOf(profileOf(opts.config))).get(rb.id);
+  const base = { id: rb.id, title: doc?.title ?? rb.title, checks: [] as Check[], findings: [] as Finding[], requests: { api: 0, other: 0 } };
   let inputs: ReturnType<Runbook<never>['inputs']>;
   try {
     inputs = rb.inputs(opts.config);
@@ -70,7 +73,6 @@ async function runOne(rb: Runbook<never>, opts: RunOptions): Promise<RunbookResu
     const out = await Promise.race([rb.run(inputs.input, { config: opts.config, signal: ac.signal, progress: scoped(opts.progress, rb.id), stdin: opts.stdin ?? Readable.from([]), now: opts.now ?? Date.now }), deadline]);
     // Whatever a probe saw after Ctrl-C (aborted sockets) is not evidence.
     if (opts.signal.aborted) return interrupted(base, t0);
-    const doc = loadRunbookDocs().get(rb.id);
     const findings = classify(out.findings, (code) => mitigationFor(doc, code), opts.config.policy);
     const checks = out.checks.map((c) => withFindingStatus(c, findings));
     return { ...base, status: statusFromFindings(findings), severity: worst(findings.map((f) => f.severity)), durationMs: since(t0), requests: out.requests, checks, findings };

@@ -77,7 +77,7 @@ export function betterStackIndex(model: StatusModel, host: string, startedAt: nu
     data: {
       id: PAGE_ID, type: 'status_page',
       attributes: {
-        company_name: 'MaintainX', company_url: 'https://www.getmaintainx.com',
+        company_name: model.pageName, company_url: model.pageName === 'MaintainX' ? 'https://www.getmaintainx.com' : `https://www.${model.pageName.toLowerCase()}.com`,
         contact_url: 'https://www.getmaintainx.com/contact', logo_url: null, timezone: 'UTC',
         subdomain: 'maintainx-sandbox', custom_domain: host, announcement: null,
         aggregate_state: worst, created_at: '2022-03-01T00:00:00.000Z', updated_at: model.updatedAt,
@@ -89,7 +89,7 @@ export function betterStackIndex(model: StatusModel, host: string, startedAt: nu
       },
     },
     included: [
-      { id: SECTION_ID, type: 'status_page_section', attributes: { name: 'MaintainX Platform', position: 0 } },
+      { id: SECTION_ID, type: 'status_page_section', attributes: { name: `${model.pageName} Platform`, position: 0 } },
       ...resources, ...reports, ...updates,
     ],
   };

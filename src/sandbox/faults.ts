@@ -4,10 +4,10 @@
 // same sequence of requests always gets the same answers. Requests are grouped
 // in blocks of 10 and a seeded shuffle picks which slots of each block fail (7
 // of 10) or are slow (2 of 10): the rates then hold exactly over any run, not
-// just on average. One exception each: the first `/v1/users` request of a run
-// (the CLI's first probe, `/v1/users?limit=1`) always fails in an error storm,
-// so demos show the storm, and is always quick when slow, so that probe stays
-// quick.
+// just on average. One exception each: the first request to the health path
+// of a run (the CLI's first probe: `/v1/users?limit=1` for MaintainX,
+// `/shipments?per=1` for Flexport) always fails in an error storm, so demos
+// show the storm, and is always quick when slow, so that probe stays quick.
 
 import { intBetween, mix, mulberry32, shuffledRange } from './prng.js';
 
@@ -49,21 +49,25 @@ export type FaultDecision =
   | { kind: 'error'; error: ServerError }
   | { kind: 'pass'; delayMs: number };
 
-/** Stateful per-run plan: remembers whether the first /v1/users request was seen. */
+/** Stateful per-run plan: remembers whether the first health-path request was seen. */
 export class FaultPlan {
-  private usersSeen = false;
+  private healthSeen = false;
 
-  constructor(private readonly mode: 'none' | 'error-storm' | 'slow', private readonly seed: number) {}
+  constructor(
+    private readonly mode: 'none' | 'error-storm' | 'slow',
+    private readonly seed: number,
+    private readonly healthPath = '/v1/users',
+  ) {}
 
   decide(seq: number, pathname: string): FaultDecision {
-    const firstUsers = pathname === '/v1/users' && !this.usersSeen;
-    if (pathname === '/v1/users') this.usersSeen = true;
+    const firstHealth = pathname === this.healthPath && !this.healthSeen;
+    if (pathname === this.healthPath) this.healthSeen = true;
     if (this.mode === 'error-storm') {
-      const err = firstUsers ? (ERRORS[2] as ServerError) : stormError(this.seed, seq);
+      const err = firstHealth ? (ERRORS[2] as ServerError) : stormError(this.seed, seq);
       return err ? { kind: 'error', error: err } : { kind: 'pass', delayMs: 0 };
     }
     if (this.mode === 'slow') {
-      const delayMs = firstUsers ? 150 + (mix(this.seed, seq) % 100) : slowDelay(this.seed, seq);
+      const delayMs = firstHealth ? 150 + (mix(this.seed, seq) % 100) : slowDelay(this.seed, seq);
       return { kind: 'pass', delayMs };
     }
     return { kind: 'pass', delayMs: 0 };

@@ -2,10 +2,13 @@
 // integration would have exported them, with known drift — some missing,
 // some extra (deleted upstream long ago), some stale (an older updatedAt and
 // a status the vendor has since changed). Deterministic per seed; the counts
-// are returned so tests and demos know the exact answer.
+// are returned so tests and demos know the exact answer. The Flexport
+// shipments export (flexport/local-export.ts) has the same kinds of drift.
 import { rename, writeFile } from 'node:fs/promises';
 import { generateDataset } from './data.js';
+import { localShipmentExport } from './flexport/local-export.js';
 import { mulberry32, mix } from './prng.js';
+import type { SandboxProvider } from './providers.js';
 import { WORK_ORDER_ID_BASE, workOrderJson } from './workorders.js';
 
 export interface DriftPlan {
@@ -20,7 +23,8 @@ export interface LocalExport {
 }
 
 /** ~3% missing, ~1% extra, ~2% stale, never fewer than one of each when there are work orders. */
-export function localExport(seed: number, workorders: number): LocalExport {
+export function localExport(seed: number, workorders: number, provider: SandboxProvider = 'maintainx'): LocalExport {
+  if (provider === 'flexport') return localShipmentExport(seed, workorders);
   const { workOrders, refs } = generateDataset({ seed, workorders });
   const rng = mulberry32(mix(seed, 0xd21f7));
   const plan: DriftPlan = { missing: [], extra: [], stale: [] };
@@ -49,8 +53,9 @@ export function localExport(seed: number, workorders: number): LocalExport {
   return { lines, plan };
 }
 
-export async function writeLocalExport(path: string, seed: number, workorders: number): Promise<DriftPlan> {
-  const { lines, plan } = localExport(seed, workorders);
+/** `workorders` is the record count: shipments for Flexport. */
+export async function writeLocalExport(path: string, seed: number, workorders: number, provider: SandboxProvider = 'maintainx'): Promise<DriftPlan> {
+  const { lines, plan } = localExport(seed, workorders, provider);
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${lines.join('\n')}\n`);
   await rename(tmp, path);

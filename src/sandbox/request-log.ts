@@ -6,6 +6,8 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intBetween, mulberry32, pick, type Rng } from './prng.js';
+import { SHIPMENT_ID_BASE } from './flexport/shipments.js';
+import type { SandboxProvider } from './providers.js';
 import type { ScenarioName } from './scenarios.js';
 
 interface Mix {
@@ -29,6 +31,8 @@ const MIXES: Record<ScenarioName, Mix> = {
 };
 
 const ROUTES = ['/v1/workorders', '/v1/workorders/{id}', '/v1/workorders/{id}/status', '/v1/assets', '/v1/assets/{id}', '/v1/locations', '/v1/users', '/v1/workrequests'];
+// An integration in front of Flexport mostly reads; its pages are sized with `per`.
+const FLEXPORT_ROUTES = ['/shipments', '/shipments', '/shipments/{id}', '/shipments/{id}', '/shipment_legs', '/bookings'];
 
 export interface RequestLogOptions {
   scenario: ScenarioName;
@@ -36,17 +40,25 @@ export interface RequestLogOptions {
   lines?: number;
   /** The log's last line is at this time (epoch ms); earlier lines ~1 s apart. */
   endMs: number;
+  /** Whose endpoints the lines name; default 'maintainx'. */
+  provider?: SandboxProvider;
 }
 
 export function requestLogLines(opts: RequestLogOptions): string[] {
   const rng: Rng = mulberry32((opts.seed ?? 1) * 7919 + 17);
   const mix = MIXES[opts.scenario];
   const n = opts.lines ?? 2000;
+  const flexport = opts.provider === 'flexport';
+  const routes = flexport ? FLEXPORT_ROUTES : ROUTES;
+  const pageQuery = flexport ? '?per=100' : '?limit=100';
+  // Reads only, so no 201; ids in the sandbox's own shipment range.
+  const okStatuses = flexport ? [200] : [200, 200, 200, 201];
+  const [idLo, idHi] = flexport ? [SHIPMENT_ID_BASE, SHIPMENT_ID_BASE + 299] : [1000, 9999];
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const fail = rng() < mix.errorShare;
-    const status = fail ? pick(rng, mix.statuses) : pick(rng, [200, 200, 200, 201]);
-    const url = pick(rng, ROUTES).replace('{id}', String(intBetween(rng, 1000, 9999))) + (rng() < 0.3 ? '?limit=100' : '');
+    const status = fail ? pick(rng, mix.statuses) : pick(rng, okStatuses);
+    const url = pick(rng, routes).replace('{id}', String(intBetween(rng, idLo, idHi))) + (rng() < 0.3 ? pageQuery : '');
     const method = url.endsWith('/status') ? 'PATCH' : 'GET';
     const slow = opts.scenario === 'slow' ? intBetween(rng, 400, 2400) : intBetween(rng, 20, 300);
     const time = opts.endMs - (n - 1 - i) * 1000;
@@ -63,9 +75,11 @@ export async function writeRequestLog(path: string, opts: RequestLogOptions): Pr
 }
 
 /** Writes the scenario's request log into a fresh temp dir; `remove` deletes it. */
-export async function writeScenarioLog(scenario: ScenarioName, seed: number | undefined, endMs: number): Promise<{ file: string; remove: () => Promise<void> }> {
+export async function writeScenarioLog(
+  scenario: ScenarioName, seed: number | undefined, endMs: number, provider: SandboxProvider = 'maintainx',
+): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
-  const file = join(dir, `requests-${scenario}.ndjson`);
-  await writeRequestLog(file, { scenario, seed, endMs });
+  const file = join(dir, provider === 'flexport' ? `requests-flexport-${scenario}.ndjson` : `requests-${scenario}.ndjson`);
+  await writeRequestLog(file, { scenario, seed, endMs, provider });
   return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -4,6 +4,7 @@
 // Status-page times are relative to the sandbox start (an open incident must
 // look current to a reader), unlike API data, which uses a fixed epoch.
 
+import type { SandboxProvider } from './providers.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** Statuspage component statuses; Better Stack states are derived from them. */
@@ -21,6 +22,8 @@ export interface StatusModel {
   components: ComponentModel[];
   incidents: IncidentModel[];
   updatedAt: string;
+  /** The vendor whose page this is: "MaintainX", "Flexport". */
+  pageName: string;
 }
 
 export const API_COMPONENT_NAME = 'API';
@@ -32,7 +35,30 @@ const DESCRIPTIONS: Record<Indicator, string> = {
   critical: 'Major System Outage',
 };
 
-export function statusModelFor(scenario: ScenarioName, startedAt: number): StatusModel {
+/** Per vendor: the name incidents use and the components; scenarios degrade the one named API. */
+const VENDORS: Record<SandboxProvider, { name: string; components: (api: ComponentStatus) => ComponentModel[] }> = {
+  maintainx: {
+    name: 'MaintainX',
+    components: (api) => [
+      { id: 'sbx-cmp-api', name: API_COMPONENT_NAME, description: 'REST API (api.getmaintainx.com)', status: api },
+      { id: 'sbx-cmp-web', name: 'Web App', description: 'app.getmaintainx.com', status: 'operational' },
+      { id: 'sbx-cmp-mobile', name: 'Mobile Apps', description: 'iOS and Android', status: 'operational' },
+      { id: 'sbx-cmp-webhooks', name: 'Webhooks', description: 'Outgoing webhook delivery', status: 'operational' },
+    ],
+  },
+  flexport: {
+    name: 'Flexport',
+    components: (api) => [
+      { id: 'sbx-cmp-api', name: API_COMPONENT_NAME, description: 'REST API (api.flexport.com)', status: api },
+      { id: 'sbx-cmp-tracking', name: 'Shipment Tracking', description: 'Milestones and tracking updates', status: 'operational' },
+      { id: 'sbx-cmp-webhooks', name: 'Webhooks', description: 'Outgoing webhook delivery', status: 'operational' },
+      { id: 'sbx-cmp-portal', name: 'Flexport Portal', description: 'app.flexport.com', status: 'operational' },
+    ],
+  },
+};
+
+export function statusModelFor(scenario: ScenarioName, startedAt: number, provider: SandboxProvider = 'maintainx'): StatusModel {
+  const vendor = VENDORS[provider];
   const at = (minutesAgo: number) => new Date(startedAt - minutesAgo * 60_000).toISOString();
   let api: ComponentStatus = 'operational';
   let indicator: Indicator = 'none';
@@ -41,7 +67,7 @@ export function statusModelFor(scenario: ScenarioName, startedAt: number): Statu
     api = 'major_outage';
     indicator = 'major';
     incidents.push({
-      id: 'sbx-inc-outage', name: 'MaintainX API unavailable', status: 'identified', impact: 'major',
+      id: 'sbx-inc-outage', name: `${vendor.name} API unavailable`, status: 'identified', impact: 'major',
       message: 'Requests to the REST API are failing to connect. We have identified the cause and are working on a fix.',
       createdAt: at(18), updatedAt: at(4),
     });
@@ -58,11 +84,6 @@ export function statusModelFor(scenario: ScenarioName, startedAt: number): Statu
       createdAt: at(12), updatedAt: at(3),
     });
   }
-  const components: ComponentModel[] = [
-    { id: 'sbx-cmp-api', name: API_COMPONENT_NAME, description: 'REST API (api.getmaintainx.com)', status: api },
-    { id: 'sbx-cmp-web', name: 'Web App', description: 'app.getmaintainx.com', status: 'operational' },
-    { id: 'sbx-cmp-mobile', name: 'Mobile Apps', description: 'iOS and Android', status: 'operational' },
-    { id: 'sbx-cmp-webhooks', name: 'Webhooks', description: 'Outgoing webhook delivery', status: 'operational' },
-  ];
-  return { indicator, description: DESCRIPTIONS[indicator], components, incidents, updatedAt: at(incidents.length ? 3 : 60) };
+  const components = vendor.components(api);
+  return { indicator, description: DESCRIPTIONS[indicator], components, incidents, updatedAt: at(incidents.length ? 3 : 60), pageName: vendor.name };
 }

@@ -29,7 +29,7 @@ function statusHtml(ctx: StatusContext): string {
     .map((c) => `<li>${escapeHtml(c.name)}: ${escapeHtml(c.status.replace(/_/g, ' '))}</li>`).join('');
   const incidents = ctx.model.incidents
     .map((i) => `<li><strong>${escapeHtml(i.name)}</strong> (${i.status}) ${escapeHtml(i.message)}</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MaintainX Status (sandbox)</title></head>`
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(ctx.model.pageName)} Status (sandbox)</title></head>`
     + `<body><h1>${escapeHtml(ctx.model.description)}</h1><ul>${rows}</ul>`
     + (incidents ? `<h2>Ongoing incidents</h2><ul>${incidents}</ul>` : '') + '</body></html>\n';
 }

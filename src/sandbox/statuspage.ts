@@ -8,7 +8,7 @@ import type { ComponentModel, IncidentModel, StatusModel } from './status-model.
 export const STATUSPAGE_PAGE_ID = 'mxsbx0000001';
 
 function page(model: StatusModel, url: string) {
-  return { id: STATUSPAGE_PAGE_ID, name: 'MaintainX', url, time_zone: 'Etc/UTC', updated_at: model.updatedAt };
+  return { id: STATUSPAGE_PAGE_ID, name: model.pageName, url, time_zone: 'Etc/UTC', updated_at: model.updatedAt };
 }
 
 function component(c: ComponentModel, position: number, model: StatusModel) {

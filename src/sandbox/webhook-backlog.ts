@@ -9,6 +9,8 @@ export const SANDBOX_QUEUE_KEY = 'mx-sandbox:webhook:queue';
 export const SANDBOX_FAILED_KEY = 'mx-sandbox:webhook:failed';
 
 export interface BacklogOptions {
+  /** Whose event shapes: MaintainX payloads (no type field) or Flexport `/event`s. */
+  provider?: 'maintainx' | 'flexport';
   seed?: number;
   pending?: number;
   failed?: number;
@@ -20,7 +22,16 @@ const ERRORS = ['ETIMEDOUT: receiver did not answer within 10000 ms', 'HTTP 401 
 
 export function backlogEntries(opts: BacklogOptions): { pending: string[]; failed: string[] } {
   const rng = mulberry32((opts.seed ?? 1) * 104729 + 3);
-  const event = (i: number, ageMs: number) => {
+  const flexportEvent = (i: number, ageMs: number) => {
+    const shipmentId = intBetween(rng, 700_001, 799_999);
+    return {
+      _object: '/event', id: 880_000_000 + i, type: rng() < 0.5 ? '/shipment_leg#departed' : '/shipment_leg#arrived',
+      created_at: new Date(opts.now - ageMs).toISOString(),
+      data: { _object: '/shipment_leg', id: intBetween(rng, 1_000_000, 9_999_999), shipment: { _object: '/api/refs/object', ref_type: '/shipment', id: shipmentId, link: `https://api.flexport.com/shipments/${shipmentId}` } },
+    };
+  };
+  const event = (i: number, ageMs: number): Record<string, unknown> => {
+    if (opts.provider === 'flexport') return flexportEvent(i, ageMs);
     const workOrderId = intBetween(rng, 10_000, 99_999);
     const occurredAt = new Date(opts.now - ageMs).toISOString();
     return rng() < 0.5

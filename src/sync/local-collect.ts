@@ -1,6 +1,8 @@
 // What every local source shares: the result shape, the one error type, and
 // the collector that normalises records, counts the bad ones (with the first
-// few as samples) and the duplicates; also JSON-vs-NDJSON sniffing.
+// few as samples) and the duplicates; also JSON-vs-NDJSON sniffing and the
+// document shapes a JSON export may have (MaintainX work orders or Flexport
+// shipments).
 import { ToolError, errorMessage } from '../core/errors.js';
 import type { Dispatcher } from 'undici';
 import type { LineSink } from '../logs/lines.js';
@@ -81,10 +83,14 @@ export class Collector implements LineSink {
     this.bad(`line ${lineNo}`, `longer than ${MAX_LINE_BYTES} bytes`);
   }
 
-  /** A parsed JSON document: an array of work orders or `{workOrders: [...]}`. */
+  /** A parsed JSON document: an array of records or one of the shapes recordList() knows. */
   document(doc: unknown, what: string): void {
-    const list = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.workOrders) ? doc.workOrders : undefined;
-    if (!list) throw new LocalSourceError(`${what}: expected a JSON array of work orders or {"workOrders": [...]}`, 'EFORMAT');
+    const list = recordList(doc);
+    if (!list) {
+      throw new LocalSourceError(
+        `${what}: expected a JSON array of work orders or {"workOrders": [...]}; for shipments an array, {"shipments": [...]} or {"data": [...]}`,
+        'EFORMAT');
+    }
     list.forEach((raw, i) => this.take(raw, `index ${i}`));
   }
 
@@ -98,10 +104,38 @@ export class Collector implements LineSink {
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * Where a JSON document keeps its records, and so its paging: the document
+ * itself (an array), `{workOrders: [...]}` (MaintainX), `{shipments: [...]}`,
+ * a Flexport collection `{data: [...], next}`, or that collection in the
+ * API's envelope `{data: {data: [...], next}}`. undefined for anything else.
+ */
+export function recordContainer(doc: unknown): { list: unknown[]; holder?: Record<string, unknown> } | undefined {
+  if (Array.isArray(doc)) return { list: doc };
+  if (!isObject(doc)) return undefined;
+  for (const key of ['workOrders', 'shipments'] as const) {
+    const v = doc[key];
+    if (Array.isArray(v)) return { list: v, holder: doc };
+  }
+  if (Array.isArray(doc.data)) return { list: doc.data, holder: doc };
+  if (isObject(doc.data) && Array.isArray(doc.data.data)) return { list: doc.data.data, holder: doc.data };
+  return undefined;
+}
+
+/** The records of a JSON document (see recordContainer), or undefined. */
+export const recordList = (doc: unknown): unknown[] | undefined => recordContainer(doc)?.list;
+
+/** A line that is a whole document rather than one record: `{"workOrders": ...}`, `{"shipments": ...}`, `{"data": [...]}`. */
+function isDocumentLine(v: Record<string, unknown>): boolean {
+  if ('workOrders' in v || 'shipments' in v) return true;
+  return !('id' in v) && recordList(v) !== undefined;
+}
+
+/**
  * JSON or NDJSON, from the first bytes (`whole`: they are the whole
  * input). `[` is JSON. Otherwise NDJSON when one of the first complete lines
  * is a record of its own, even if an earlier one is broken; a pretty-printed
- * or single-line `{"workOrders": ...}` is JSON.
+ * or single-line `{"workOrders": ...}` (or `{"shipments": ...}`, or a
+ * Flexport collection `{"data": [...]}`) is JSON.
  */
 export function sniff(head: Buffer, whole = false): 'json' | 'ndjson' {
   let text = head.toString('utf8').replace(/^\uFEFF/, '');
@@ -113,7 +147,7 @@ export function sniff(head: Buffer, whole = false): 'json' | 'ndjson' {
     if (line.trim() === '') continue;
     try {
       const v: unknown = JSON.parse(line);
-      if (isObject(v)) return 'workOrders' in v ? 'json' : 'ndjson';
+      if (isObject(v)) return isDocumentLine(v) ? 'json' : 'ndjson';
     } catch {
       // a broken first line in an NDJSON file, or a line of pretty-printed JSON
     }

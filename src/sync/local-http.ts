@@ -1,11 +1,13 @@
 // The local side over HTTP(S): one GET per page, bounded by the timeout at
 // each phase (connect, headers, every gap in the body) and by MAX_BYTES in
 // all; redirects followed by hand, at most three; a local endpoint that
-// mirrors the vendor's paging (nextPageUrl / nextCursor) is followed too.
+// mirrors a vendor's paging is followed too: MaintainX's nextPageUrl /
+// nextCursor beside `workOrders` (or `shipments`), Flexport's `next` link in
+// a collection `{data: [...], next}`, bare or in its response envelope.
 import type { Dispatcher } from 'undici';
 import { CancelledError, errorCode, errorMessage, rootCause } from '../core/errors.js';
 import { splitLines } from '../logs/lines.js';
-import { Collector, LocalSourceError, MAX_BYTES, MAX_LINE_BYTES, isObject, mib, parseJson, sniff, type LocalReadOptions, type LocalReadResult } from './local-collect.js';
+import { Collector, LocalSourceError, MAX_BYTES, MAX_LINE_BYTES, mib, parseJson, recordContainer, sniff, type LocalReadOptions, type LocalReadResult } from './local-collect.js';
 
 const MAX_REDIRECTS = 3;
 const MAX_PAGES = 10_000;
@@ -101,16 +103,30 @@ export async function readHttp(source: string, opts: LocalReadOptions): Promise<
   }
 }
 
-/** The vendor's own paging shape, if the local endpoint mirrors it: nextPageUrl (path+query) or nextCursor. */
+/**
+ * The vendor's own paging shape, if the local endpoint mirrors it:
+ * nextPageUrl (path+query) or nextCursor beside the list (MaintainX), or a
+ * collection's `next` link (Flexport: an absolute URL, or relative).
+ */
 function nextPage(doc: unknown, url: URL): URL | undefined {
-  if (!isObject(doc) || !Array.isArray(doc.workOrders)) return undefined;
-  if (typeof doc.nextPageUrl === 'string' && doc.nextPageUrl !== '') return new URL(doc.nextPageUrl, url);
-  if (typeof doc.nextCursor === 'string' && doc.nextCursor !== '') {
-    const next = new URL(url);
-    next.searchParams.set('cursor', doc.nextCursor);
-    return next;
+  const holder = recordContainer(doc)?.holder;
+  if (!holder) return undefined;
+  let next: URL | undefined;
+  const link = typeof holder.nextPageUrl === 'string' && holder.nextPageUrl !== '' ? holder.nextPageUrl
+    : Array.isArray(holder.data) && typeof holder.next === 'string' && holder.next !== '' ? holder.next
+    : undefined;
+  if (link !== undefined) {
+    try {
+      next = new URL(link, url);
+    } catch {
+      throw new LocalSourceError(`${safeHttpUrl(url)}: the next page link is not a URL`, 'EFORMAT');
+    }
+  } else if (typeof holder.nextCursor === 'string' && holder.nextCursor !== '') {
+    next = new URL(url);
+    next.searchParams.set('cursor', holder.nextCursor);
   }
-  return undefined;
+  if (next && next.protocol !== 'http:' && next.protocol !== 'https:') throw new LocalSourceError(`${safeHttpUrl(url)}: the next page link is not an HTTP URL`, 'EFORMAT');
+  return next;
 }
 
 async function* capped(body: AsyncIterable<Buffer>, left: number, max: number, url: URL, wd: Watchdog): AsyncIterable<Buffer> {

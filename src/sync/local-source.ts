@@ -1,8 +1,8 @@
 // Reads the local side of a sync diff: the integration's own copy of the work
-// orders, wherever it keeps them: a JSON or NDJSON export, an HTTP endpoint
-// of its own, or a Redis hash of id → JSON. A bad record is counted and
-// sampled, never fatal; a source that cannot be read at all is one
-// LocalSourceError with a one-line message that names it.
+// orders (or Flexport shipments), wherever it keeps them: a JSON or NDJSON
+// export, an HTTP endpoint of its own, or a Redis hash of id → JSON. A bad
+// record is counted and sampled, never fatal; a source that cannot be read
+// at all is one LocalSourceError with a one-line message that names it.
 import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';

@@ -35,21 +35,25 @@ export interface WriteStats {
 
 const FLUSH_AT = 64 * 1024;
 
-function out(set: RecordSet, id: number): OutputRecord | undefined {
+/** The vendor's name for each slot (Flexport: name, transportation_mode, updated_at); default the slot names. */
+export type FieldNames = Record<keyof OutputRecord, string>;
+const SLOT_NAMES: FieldNames = { id: 'id', updatedAt: 'updatedAt', status: 'status', title: 'title', priority: 'priority' };
+
+function out(set: RecordSet, id: number, names: FieldNames): Record<string, unknown> | undefined {
   const row = set.rowOf(id);
   if (row < 0) return undefined;
   const ms = set.updatedAtAt(row);
-  return { id, updatedAt: new Date(ms).toISOString(), status: set.statusAt(row), title: set.titleAt(row), priority: set.priorityAt(row) };
+  return { [names.id]: id, [names.updatedAt]: new Date(ms).toISOString(), [names.status]: set.statusAt(row), [names.title]: set.titleAt(row), [names.priority]: set.priorityAt(row) };
 }
 
-/** The lines, in file order, one at a time. */
-export function* differenceLines(diff: SyncDiff, remote: RecordSet, local: RecordSet): Generator<DifferenceLine> {
-  for (const id of diff.missingLocally) yield { kind: 'missing', id, remote: out(remote, id) };
-  for (const id of diff.extraLocally) yield { kind: 'extra', id, local: out(local, id) };
-  for (const s of diff.stale) yield { kind: 'stale', id: s.id, remote: out(remote, s.id), local: out(local, s.id), reasons: s.reasons };
+/** The lines, in file order, one at a time; records and reasons in the vendor's field names. */
+export function* differenceLines(diff: SyncDiff, remote: RecordSet, local: RecordSet, names: FieldNames = SLOT_NAMES): Generator<DifferenceLine> {
+  for (const id of diff.missingLocally) yield { kind: 'missing', id, remote: out(remote, id, names) as OutputRecord | undefined };
+  for (const id of diff.extraLocally) yield { kind: 'extra', id, local: out(local, id, names) as OutputRecord | undefined };
+  for (const s of diff.stale) yield { kind: 'stale', id: s.id, remote: out(remote, s.id, names) as OutputRecord | undefined, local: out(local, s.id, names) as OutputRecord | undefined, reasons: s.reasons.map((r) => names[r]) as StaleReason[] };
 }
 
-export async function writeDifferences(path: string, diff: SyncDiff, remote: RecordSet, local: RecordSet): Promise<WriteStats> {
+export async function writeDifferences(path: string, diff: SyncDiff, remote: RecordSet, local: RecordSet, names: FieldNames = SLOT_NAMES): Promise<WriteStats> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fh: FileHandle | undefined;
   try {
@@ -60,7 +64,7 @@ export async function writeDifferences(path: string, diff: SyncDiff, remote: Rec
   const stats: WriteStats = { lines: 0, bytes: 0 };
   try {
     let buf = '';
-    for (const line of differenceLines(diff, remote, local)) {
+    for (const line of differenceLines(diff, remote, local, names)) {
       buf += JSON.stringify(line) + '\n';
       stats.lines++;
       if (buf.length >= FLUSH_AT) {

@@ -197,6 +197,10 @@ const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v)
  * A raw work order (vendor list item or a local store's row) → the record
  * the diff compares, or why it cannot be one. `fallbackId` is the id known
  * from outside the value (a Redis hash field), used when the value has none.
+ *
+ * Flexport shipments are read too, by their own names, each only where the
+ * MaintainX name is absent: `updated_at` for updatedAt, `name` for title,
+ * `transportation_mode` for priority. Messages name the field that was read.
  */
 export function normaliseRecord(raw: unknown, fallbackId?: number): Normalised {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: `not an object (${describe(raw)})` };
@@ -210,15 +214,19 @@ export function normaliseRecord(raw: unknown, fallbackId?: number): Normalised {
     if (id === undefined) return { ok: false, reason: `id is not a non-negative integer: ${clip(o.id)}` };
     if (fallbackId !== undefined && id !== fallbackId) return { ok: false, reason: `id ${id} in the value differs from the key's ${fallbackId}` };
   }
-  if (o.updatedAt === undefined || o.updatedAt === null) return { ok: false, reason: 'missing updatedAt' };
-  const updatedAt = parseUpdatedAt(o.updatedAt);
-  if (updatedAt === undefined) return { ok: false, reason: `unparseable updatedAt: ${clip(o.updatedAt)}` };
+  const updatedField = (o.updatedAt === undefined || o.updatedAt === null) && o.updated_at !== undefined && o.updated_at !== null ? 'updated_at' : 'updatedAt';
+  const updatedRaw = o[updatedField];
+  if (updatedRaw === undefined || updatedRaw === null) return { ok: false, reason: 'missing updatedAt' };
+  const updatedAt = parseUpdatedAt(updatedRaw);
+  if (updatedAt === undefined) return { ok: false, reason: `unparseable ${updatedField}: ${clip(updatedRaw)}` };
+  const titleField = o.title === undefined && o.name !== undefined ? 'name' : 'title';
+  const priorityField = o.priority === undefined && o.transportation_mode !== undefined ? 'transportation_mode' : 'priority';
   const status = text(o.status);
-  const title = text(o.title);
-  const priority = text(o.priority);
+  const title = text(o[titleField]);
+  const priority = text(o[priorityField]);
   if (status === undefined) return { ok: false, reason: `status is ${describe(o.status)}` };
-  if (title === undefined) return { ok: false, reason: `title is ${describe(o.title)}` };
-  if (priority === undefined) return { ok: false, reason: `priority is ${describe(o.priority)}` };
+  if (title === undefined) return { ok: false, reason: `${titleField} is ${describe(o[titleField])}` };
+  if (priority === undefined) return { ok: false, reason: `${priorityField} is ${describe(o[priorityField])}` };
   return { ok: true, record: { id, updatedAt, status, title, priority } };
 }
 

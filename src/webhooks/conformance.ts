@@ -3,16 +3,25 @@
 // records what came back; analyseConformance (pure) turns that into checks
 // and findings with their numbers.
 //
+// The vendor (--provider) sets the events, the default scheme and the words
+// (vendors.ts): MaintainX sends NEW_WORK_ORDER / WORK_ORDER_STATUS_CHANGE
+// bodies signed `maintainx`; Flexport sends /shipment_leg#departed /
+// #arrived events signed `github` with both X-Hub-Signature-256 and the
+// deprecated SHA-1 X-Hub-Signature.
+//
 // The plan, at most 6 requests (each POST bounded by min(--timeout, 10 s),
 // MaintainX's delivery timeout, and 10 s when --timeout is not given):
-//   1. concurrently: a valid NEW_WORK_ORDER delivery and a valid
-//      WORK_ORDER_STATUS_CHANGE one (both must get 2xx; > 5 s is slow);
+//   1. concurrently: a valid delivery of the vendor's first event type and
+//      one of its second (both must get 2xx; > 5 s is slow);
 //   2. when the first was accepted, concurrently: the same kind of delivery
 //      with its body changed after signing, one without signature headers,
 //      one correctly signed 10 minutes ago (timestamped schemes only) — all
-//      three must be refused — and a byte-for-byte duplicate of (1), which
+//      three must be refused — a byte-for-byte duplicate of (1), which
 //      must be accepted (2xx, or 409 "already have it": an idempotent
-//      receiver may say so, and MaintainX may redeliver after a timeout);
+//      receiver may say so, and senders redeliver after a timeout), and,
+//      where the vendor also sends the deprecated SHA-1 header (Flexport),
+//      one signed with X-Hub-Signature-256 only, which must be accepted: a
+//      receiver that refuses it verifies only the deprecated header;
 //   3. when (1) was refused, the valid delivery again in each other scheme,
 //      one at a time, until one is accepted: that tells a receiver built
 //      from an old guide (legacy headers) from one with the wrong secret.
@@ -22,8 +31,9 @@ import { CancelledError, errorCode, errorMessage, rootCause } from '../core/erro
 import { exchangeDeadline } from '../net/timing.js';
 import type { UnratedFinding } from '../core/types.js';
 import type { Progress } from '../runbooks/types.js';
-import { createEventFactory, tamperBody, type TestEvent, type TestEventType } from './events.js';
-import { DEFAULT_SCHEME, SCHEME_INFO, signDelivery, type Scheme } from './signing.js';
+import type { WebhookTestEvent } from './events.js';
+import { HEADERS, SCHEME_INFO, SHA1_FORMAT, signDelivery, type Scheme } from './signing.js';
+import { webhookVendor, type WebhookProvider, type WebhookVendor } from './vendors.js';
 
 /** MaintainX gives up on a delivery after 10 s. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -32,8 +42,19 @@ export const SLOW_MS = 5_000;
 /** How old the stale delivery is: twice the recommended 5-minute tolerance. */
 export const STALE_AGE_S = 600;
 
-export const CHECK_IDS = ['valid', 'status-change', 'tampered', 'unsigned', 'stale', 'duplicate'] as const;
+/**
+ * Check ids, the same for every vendor: `status-change` is "the second event
+ * type" (WORK_ORDER_STATUS_CHANGE, /shipment_leg#arrived); `sha256-only` is
+ * run only where deliveries also carry the deprecated SHA-1 header.
+ */
+export const CHECK_IDS = ['valid', 'status-change', 'sha256-only', 'tampered', 'unsigned', 'stale', 'duplicate'] as const;
 export type ConformanceCheckId = (typeof CHECK_IDS)[number];
+
+/** The checks a run reports: `sha256-only` only where the vendor sends the SHA-1 companion header. */
+export function checkIdsFor(provider: WebhookProvider, scheme: Scheme): ConformanceCheckId[] {
+  const sha1 = webhookVendor(provider).sha1Companion(scheme);
+  return CHECK_IDS.filter((id) => id !== 'sha256-only' || sha1);
+}
 
 /** Seed 001 and 002 receivers: accepting only these means real deliveries fail. */
 const LEGACY: readonly Scheme[] = ['legacy-timestamped', 'legacy-body'];
@@ -41,6 +62,9 @@ const LEGACY: readonly Scheme[] = ['legacy-timestamped', 'legacy-body'];
 export interface ConformanceInput {
   url: string;
   secret: string;
+  /** Whose deliveries to imitate (default maintainx). */
+  provider?: WebhookProvider;
+  /** Default: the provider's (maintainx, or github for Flexport). */
   scheme?: Scheme;
   /** Bound per request; capped at 10 s (MaintainX's delivery timeout), which is also the default. */
   timeoutMs?: number;
@@ -75,13 +99,16 @@ export type Outcome = ResponseOutcome | ErrorOutcome;
 
 export interface Attempt {
   scheme: Scheme;
-  event: TestEventType;
+  /** The vendor's event type: NEW_WORK_ORDER, /shipment_leg#departed, ... */
+  event: string;
   outcome: Outcome;
 }
 
 /** What the probe saw: raw answers, not yet judged. Absent = not sent. */
 export interface ConformanceObservations {
   url: string;
+  /** Default maintainx. */
+  provider?: WebhookProvider;
   scheme: Scheme;
   timeoutMs: number;
   attempts: Partial<Record<ConformanceCheckId, Attempt>>;
@@ -100,6 +127,7 @@ export interface ConformanceCheck {
 
 export interface ConformanceResult {
   url: string;
+  provider: WebhookProvider;
   scheme: Scheme;
   checks: ConformanceCheck[];
   findings: UnratedFinding[];
@@ -113,21 +141,26 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
 // ---------------------------------------------------------------- probe (I/O)
 
 export async function probeConformance(input: ConformanceInput): Promise<ConformanceObservations> {
-  const scheme = input.scheme ?? DEFAULT_SCHEME;
+  const provider = input.provider ?? 'maintainx';
+  const vendor = webhookVendor(provider);
+  const scheme = input.scheme ?? vendor.defaultScheme;
   const timeoutMs = Math.min(input.timeoutMs ?? DELIVERY_TIMEOUT_MS, DELIVERY_TIMEOUT_MS);
   const nowS = () => Math.floor((input.now ?? Date.now)() / 1000);
   const progress = input.progress;
-  const events = createEventFactory({ seed: input.seed, orgId: input.orgId });
+  const events = vendor.events({ seed: input.seed, orgId: input.orgId });
+  const [firstType, secondType] = vendor.types;
   const own = input.dispatcher ? undefined : new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const dispatcher = input.dispatcher ?? own!;
-  const obs: ConformanceObservations = { url: input.url, scheme, timeoutMs, attempts: {}, fallbacks: [], requests: 0 };
+  const obs: ConformanceObservations = { url: input.url, provider, scheme, timeoutMs, attempts: {}, fallbacks: [], requests: 0 };
 
   const post = async (body: string, headers: Record<string, string>): Promise<Outcome> => {
     obs.requests += 1;
-    return send(input.url, body, headers, timeoutMs, dispatcher, input.signal);
+    return send(input.url, body, { ...vendor.headers, ...headers }, timeoutMs, dispatcher, input.signal);
   };
-  const signed = (s: Scheme, e: TestEvent) => signDelivery(s, input.secret, { body: e.body, url: input.url, timestampS: e.timestampS, id: e.deliveryId });
-  const step = async (id: ConformanceCheckId, label: string, s: Scheme, e: TestEvent, body: string, headers: Record<string, string>) => {
+  // As the vendor signs: Flexport's github-scheme deliveries carry the SHA-1 header too.
+  const signed = (s: Scheme, e: WebhookTestEvent, sha1 = vendor.sha1Companion(s)) =>
+    signDelivery(s, input.secret, { body: e.body, url: input.url, timestampS: e.timestampS, id: e.deliveryId }, { sha1 });
+  const step = async (id: ConformanceCheckId, label: string, s: Scheme, e: WebhookTestEvent, body: string, headers: Record<string, string>) => {
     progress?.start(`webhook:${id}`, label);
     const outcome = await post(body, headers);
     obs.attempts[id] = { scheme: s, event: e.type, outcome };
@@ -135,27 +168,31 @@ export async function probeConformance(input: ConformanceInput): Promise<Conform
   };
 
   try {
-    const valid = events.next('NEW_WORK_ORDER', nowS());
-    const change = events.next('WORK_ORDER_STATUS_CHANGE', nowS());
+    const valid = events.next(firstType, nowS());
+    const change = events.next(secondType, nowS());
+    // The duplicate is the valid delivery again, headers and all.
+    const validHeaders = signed(scheme, valid);
     await Promise.all([
-      step('valid', `valid ${scheme} delivery`, scheme, valid, valid.body, signed(scheme, valid)),
-      step('status-change', 'valid WORK_ORDER_STATUS_CHANGE delivery', scheme, change, change.body, signed(scheme, change)),
+      step('valid', `valid ${scheme} delivery`, scheme, valid, valid.body, validHeaders),
+      step('status-change', `valid ${secondType} delivery`, scheme, change, change.body, signed(scheme, change)),
     ]);
     const first = obs.attempts.valid!.outcome;
     if (accepted(first)) {
-      const forged = events.next('NEW_WORK_ORDER', nowS());
-      const bare = events.next('NEW_WORK_ORDER', nowS());
-      const old = events.next('NEW_WORK_ORDER', nowS() - STALE_AGE_S);
+      const forged = events.next(firstType, nowS());
+      const bare = events.next(firstType, nowS());
+      const old = events.next(firstType, nowS() - STALE_AGE_S);
+      const current = events.next(firstType, nowS());
       await Promise.all([
-        step('tampered', 'tampered body, signature unchanged', scheme, forged, tamperBody(forged.body), signed(scheme, forged)),
+        vendor.sha1Companion(scheme) ? step('sha256-only', `${HEADERS.github} only, no ${HEADERS.githubSha1}`, scheme, current, current.body, signed(scheme, current, false)) : Promise.resolve(),
+        step('tampered', 'tampered body, signature unchanged', scheme, forged, vendor.tamper(forged.body), signed(scheme, forged)),
         step('unsigned', 'no signature headers', scheme, bare, bare.body, {}),
         SCHEME_INFO[scheme].timestamped ? step('stale', `signed ${STALE_AGE_S / 60} minutes ago`, scheme, old, old.body, signed(scheme, old)) : Promise.resolve(),
-        step('duplicate', 'duplicate of the valid delivery', scheme, valid, valid.body, signed(scheme, valid)),
+        step('duplicate', 'duplicate of the valid delivery', scheme, valid, valid.body, validHeaders),
       ]);
     } else if (fallbackWorthy(first)) {
       // One at a time, stopping at the first accepted: fewest test events land on the receiver.
-      for (const other of fallbackOrder(scheme)) {
-        const e = events.next('NEW_WORK_ORDER', nowS());
+      for (const other of fallbackOrder(scheme, provider)) {
+        const e = events.next(firstType, nowS());
         progress?.start(`webhook:fallback:${other}`, `valid delivery in the ${other} scheme`);
         const outcome = await post(e.body, signed(other, e));
         obs.fallbacks.push({ scheme: other, event: e.type, outcome });
@@ -169,12 +206,12 @@ export async function probeConformance(input: ConformanceInput): Promise<Conform
   return obs;
 }
 
-/** Legacy schemes first: they are the likely cause of a rejected real delivery. */
-export function fallbackOrder(scheme: Scheme): Scheme[] {
-  const order: Scheme[] = ['legacy-timestamped', 'legacy-body', 'maintainx', 'standard', 'github'];
-  return order.filter((s) => s !== scheme);
+/** The vendor's likely causes first (MaintainX: the legacy schemes of the old guides); never the chosen scheme. */
+export function fallbackOrder(scheme: Scheme, provider: WebhookProvider = 'maintainx'): Scheme[] {
+  return webhookVendor(provider).fallbacks.filter((s) => s !== scheme);
 }
 
+/** `signature`: every header of the delivery (the vendor's content-type and user-agent included). */
 async function send(url: string, body: string, signature: Record<string, string>, timeoutMs: number, dispatcher: Dispatcher, signal?: AbortSignal): Promise<Outcome> {
   if (signal?.aborted) throw new CancelledError();
   const t0 = performance.now();
@@ -185,7 +222,7 @@ async function send(url: string, body: string, signature: Record<string, string>
       method: 'POST',
       // Bytes exactly as signed: a Buffer, so nothing re-encodes them.
       body: Buffer.from(body, 'utf8'),
-      headers: { 'content-type': 'application/json', 'user-agent': 'mx-runbook webhook test', ...signature },
+      headers: signature,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: deadline.signal,
@@ -233,28 +270,34 @@ const answer = (o: Outcome) => (o.kind === 'response' ? String(o.status) : o.cod
 
 export function analyseConformance(obs: ConformanceObservations): ConformanceResult {
   const { attempts, scheme, timeoutMs } = obs;
+  const provider = obs.provider ?? 'maintainx';
+  const vendor = webhookVendor(provider);
+  const [firstType, secondType] = vendor.types;
+  const ids = checkIdsFor(provider, scheme);
   const findings: UnratedFinding[] = [];
   const checks: ConformanceCheck[] = [];
   const info = SCHEME_INFO[scheme];
   const push = (id: ConformanceCheckId, status: ConformanceCheck['status'], detail: string, o?: Outcome) =>
     checks.push({ id, status, ...(o?.kind === 'response' ? { httpStatus: o.status } : {}), ...(o ? { ms: o.ms } : {}), detail });
-  const base = { url: obs.url, scheme };
+  const base = { url: obs.url, provider, scheme };
+  const result = (): ConformanceResult => ({ url: obs.url, provider, scheme, checks, findings, requests: obs.requests });
 
   const valid = attempts.valid?.outcome;
   if (!valid) {
     // Nothing was sent (the caller's probe was not run): say so rather than guess.
-    return { url: obs.url, scheme, checks: CHECK_IDS.map((id) => ({ id, status: 'n/a', detail: 'not run' })), findings, requests: obs.requests };
+    for (const id of ids) push(id, 'n/a', 'not run');
+    return result();
   }
 
   // (1) the valid delivery
   if (is2xx(valid)) {
-    push('valid', valid.ms > SLOW_MS ? 'fail' : 'pass', `accepted (${answer(valid)}) in ${valid.ms} ms${valid.ms > SLOW_MS ? `: slower than ${SLOW_MS} ms, MaintainX gives up at ${DELIVERY_TIMEOUT_MS} ms` : ''}`, valid);
+    push('valid', valid.ms > SLOW_MS ? 'fail' : 'pass', `accepted (${answer(valid)}) in ${valid.ms} ms${valid.ms > SLOW_MS ? `: slower than ${SLOW_MS} ms, ${vendor.givesUp(DELIVERY_TIMEOUT_MS)}` : ''}`, valid);
   } else if (unreachable(valid)) {
     push('valid', 'fail', `no delivery possible: ${said(valid)} after ${valid.ms} ms`, valid);
-    findings.push({ check: 'valid', code: 'receiver_unreachable', message: unreachableMessage(valid, timeoutMs), evidence: { ...base, ...nums(valid), timeoutMs } });
+    findings.push({ check: 'valid', code: 'receiver_unreachable', message: unreachableMessage(valid, timeoutMs, vendor), evidence: { ...base, ...nums(valid), timeoutMs } });
   } else if (valid.kind === 'response') {
     push('valid', 'fail', `refused a correctly signed delivery: ${said(valid)} after ${valid.ms} ms`, valid);
-    findings.push(rejectedValid(obs, valid));
+    findings.push(rejectedValid(obs, valid, vendor));
   }
 
   // (1b) the second event type
@@ -263,21 +306,52 @@ export function analyseConformance(obs: ConformanceObservations): ConformanceRes
   else if (!is2xx(valid)) push('status-change', is2xx(change) ? 'pass' : 'fail', `${is2xx(change) ? 'accepted' : 'failed too'}: ${said(change)} after ${change.ms} ms (see valid)`, change);
   else if (is2xx(change)) push('status-change', change.ms > SLOW_MS ? 'fail' : 'pass', `accepted (${answer(change)}) in ${change.ms} ms${change.ms > SLOW_MS ? `: slower than ${SLOW_MS} ms` : ''}`, change);
   else {
-    push('status-change', 'fail', `NEW_WORK_ORDER was accepted, WORK_ORDER_STATUS_CHANGE was not: ${said(change)}`, change);
+    push('status-change', 'fail', `${firstType} was accepted, ${secondType} was not: ${said(change)}`, change);
     findings.push(
       unreachable(change)
         ? { check: 'status-change', code: 'receiver_unreachable', message: `the receiver accepted one delivery, then failed the next: ${said(change)} after ${change.ms} ms`, evidence: { ...base, ...nums(change), timeoutMs } }
         : {
             check: 'status-change',
             code: 'receiver_rejects_valid_signature',
-            message: `the receiver accepts a signed NEW_WORK_ORDER delivery but answers ${said(change)} to a correctly signed WORK_ORDER_STATUS_CHANGE one (${change.ms} ms): MaintainX bodies carry no event-type field — does it expect one, or only one event shape?`,
-            evidence: { ...base, ...nums(change), event: 'WORK_ORDER_STATUS_CHANGE' },
+            message: `the receiver accepts a signed ${firstType} delivery but answers ${said(change)} to a correctly signed ${secondType} one (${change.ms} ms): ${vendor.secondTypeHint}`,
+            evidence: { ...base, ...nums(change), event: secondType },
           },
     );
   }
 
-  // (2)-(4) deliveries that must be refused
   const notRun = is2xx(valid) ? 'not run' : `not run: the valid delivery was not accepted (${answer(valid)})`;
+
+  // (1c) Flexport: X-Hub-Signature-256 alone must do; the SHA-1 X-Hub-Signature is deprecated.
+  if (ids.includes('sha256-only')) {
+    const o = attempts['sha256-only']?.outcome;
+    const both = `${HEADERS.github} + ${HEADERS.githubSha1}`;
+    if (!o) push('sha256-only', 'n/a', notRun);
+    else if (is2xx(o)) push('sha256-only', o.ms > SLOW_MS ? 'fail' : 'pass', `accepted without the deprecated ${HEADERS.githubSha1} (${answer(o)}) in ${o.ms} ms`, o);
+    else if (unreachable(o)) {
+      push('sha256-only', 'fail', `failed: ${said(o)} after ${o.ms} ms`, o);
+      findings.push({ check: 'sha256-only', code: 'receiver_unreachable', message: `the receiver accepted one delivery, then failed the next: ${said(o)} after ${o.ms} ms`, evidence: { ...base, ...nums(o), timeoutMs } });
+    } else {
+      push('sha256-only', 'fail', `refused a delivery signed with ${HEADERS.github} alone: ${said(o)}; it accepted the same with ${HEADERS.githubSha1} too`, o);
+      findings.push({
+        check: 'sha256-only',
+        code: 'receiver_legacy_signature_only',
+        message: `the receiver accepts a delivery carrying both signatures (${both}, ${answer(valid)}) but answers ${said(o)} (${o.ms} ms) to one correctly signed with ${HEADERS.github} alone: it verifies only the SHA-1 ${HEADERS.githubSha1}, which ${vendor.name} has deprecated: verify ${HEADERS.github}, format ${info.format}, over the raw body`,
+        evidence: {
+          ...base,
+          ...nums(o),
+          acceptedWith: both,
+          acceptedStatus: answer(valid),
+          acceptedMs: valid.ms,
+          requiredHeader: HEADERS.github,
+          requiredFormat: info.format,
+          deprecatedHeader: HEADERS.githubSha1,
+          deprecatedFormat: SHA1_FORMAT,
+        },
+      });
+    }
+  }
+
+  // (2)-(4) deliveries that must be refused
   const negative = (id: 'tampered' | 'unsigned' | 'stale', what: string, code: string, why: string) => {
     const o = attempts[id]?.outcome;
     if (!o) return push(id, 'n/a', notRun);
@@ -308,28 +382,30 @@ export function analyseConformance(obs: ConformanceObservations): ConformanceRes
   }
 
   // Slowness: the slowest accepted valid delivery.
-  const slow = (['valid', 'status-change', 'duplicate'] as const)
+  type Accepting = 'valid' | 'status-change' | 'sha256-only' | 'duplicate';
+  const slow = (['valid', 'status-change', 'sha256-only', 'duplicate'] as const)
     .map((id) => ({ id, o: attempts[id]?.outcome }))
-    .filter((x): x is { id: 'valid' | 'status-change' | 'duplicate'; o: Outcome } => !!x.o && is2xx(x.o) && x.o.ms > SLOW_MS)
+    .filter((x): x is { id: Accepting; o: Outcome } => !!x.o && is2xx(x.o) && x.o.ms > SLOW_MS)
     .sort((a, b) => b.o.ms - a.o.ms)[0];
   if (slow) {
     findings.push({
       check: slow.id,
       code: 'receiver_slow',
-      message: `the receiver took ${slow.o.ms} ms to accept a delivery (over ${SLOW_MS} ms; MaintainX gives up at ${DELIVERY_TIMEOUT_MS} ms): verify, enqueue and answer at once`,
+      message: `the receiver took ${slow.o.ms} ms to accept a delivery (over ${SLOW_MS} ms; ${vendor.givesUp(DELIVERY_TIMEOUT_MS)}): verify, enqueue and answer at once`,
       evidence: { ...base, ...nums(slow.o), slowMs: SLOW_MS, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS },
     });
   }
 
   const order = new Map(CHECK_IDS.map((id, i) => [id, i]));
   checks.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return { url: obs.url, scheme, checks, findings, requests: obs.requests };
+  return result();
 }
 
-function unreachableMessage(o: Outcome, timeoutMs: number): string {
+function unreachableMessage(o: Outcome, timeoutMs: number, vendor: WebhookVendor): string {
   if (o.kind === 'response') return `a ${o.status} came back in ${o.ms} ms (${o.snippet || 'no body'}): a proxy or load balancer answered because the receiver behind it is down`;
   if (o.timeout) {
-    const hint = timeoutMs < DELIVERY_TIMEOUT_MS ? ` (--timeout ${timeoutMs}; MaintainX waits ${DELIVERY_TIMEOUT_MS} ms, run without --timeout to use that)` : ': MaintainX would give up on every delivery';
+    const waits = vendor.id === 'maintainx' ? `MaintainX waits ${DELIVERY_TIMEOUT_MS} ms` : `${DELIVERY_TIMEOUT_MS} ms is the usual delivery bound`;
+    const hint = timeoutMs < DELIVERY_TIMEOUT_MS ? ` (--timeout ${timeoutMs}; ${waits}, run without --timeout to use that)` : `: ${vendor.name} would give up on every delivery`;
     return `no answer within ${timeoutMs} ms (${o.code})${hint}`;
   }
   const why: Record<string, string> = {
@@ -342,18 +418,19 @@ function unreachableMessage(o: Outcome, timeoutMs: number): string {
   return `cannot deliver: ${why[o.code] ?? o.reason} (${o.code}, after ${o.ms} ms)`;
 }
 
-function rejectedValid(obs: ConformanceObservations, valid: ResponseOutcome): UnratedFinding {
+function rejectedValid(obs: ConformanceObservations, valid: ResponseOutcome, vendor: WebhookVendor): UnratedFinding {
   const { scheme } = obs;
   const info = SCHEME_INFO[scheme];
   const tried = obs.fallbacks.map((f) => ({ scheme: f.scheme, answer: answer(f.outcome), ...nums(f.outcome) }));
   const taken = obs.fallbacks.find((f) => is2xx(f.outcome));
-  const evidence = { url: obs.url, scheme, ...nums(valid), header: info.header, tried };
+  const headerText = vendor.sha1Companion(scheme) ? `${info.header} + ${HEADERS.githubSha1}` : info.header;
+  const evidence = { url: obs.url, provider: vendor.id, scheme, ...nums(valid), header: info.header, tried };
   if (taken && LEGACY.includes(taken.scheme)) {
     const legacyHeaders = taken.scheme === 'legacy-timestamped' ? 'X-MaintainX-Signature + X-MaintainX-Timestamp' : 'X-MaintainX-Signature over re-serialised JSON';
     return {
       check: 'valid',
       code: 'receiver_legacy_signature_only',
-      message: `the receiver answers ${valid.status} (${valid.ms} ms) to a delivery signed as ${scheme === 'maintainx' ? 'MaintainX signs' : scheme} but accepts the old-guide ${taken.scheme} scheme (${legacyHeaders}, ${taken.outcome.ms} ms), which MaintainX never sends: read ${info.header}, format ${info.format}`,
+      message: `the receiver answers ${valid.status} (${valid.ms} ms) to a delivery signed as ${scheme === vendor.defaultScheme ? `${vendor.name} signs` : scheme} but accepts the old-guide ${taken.scheme} scheme (${legacyHeaders}, ${taken.outcome.ms} ms), which ${vendor.name} never sends: read ${info.header}, format ${info.format}`,
       evidence: { ...evidence, acceptedScheme: taken.scheme, acceptedStatus: answer(taken.outcome), acceptedMs: taken.outcome.ms, requiredHeader: info.header, requiredFormat: info.format },
     };
   }
@@ -365,19 +442,20 @@ function rejectedValid(obs: ConformanceObservations, valid: ResponseOutcome): Un
       evidence,
     };
   }
-  const also = taken ? `; it accepts the ${taken.scheme} scheme instead (${answer(taken.outcome)})` : tried.length ? `; ${tried.map((t) => `${t.scheme} ${t.answer}`).join(', ')} too` : '';
+  const elsewhere = taken && vendor.id !== 'maintainx' && taken.scheme === 'maintainx' ? ' — is this a MaintainX receiver? check the URL and --provider' : '';
+  const also = taken ? `; it accepts the ${taken.scheme} scheme instead (${answer(taken.outcome)})${elsewhere}` : tried.length ? `; ${tried.map((t) => `${t.scheme} ${t.answer}`).join(', ')} too` : '';
   return {
     check: 'valid',
     code: 'receiver_rejects_valid_signature',
-    message: `the receiver answers ${said(valid)} (${valid.ms} ms) to a correctly signed ${scheme} delivery (${info.header})${also}: ${hintFor(valid.status)}`,
+    message: `the receiver answers ${said(valid)} (${valid.ms} ms) to a correctly signed ${scheme} delivery (${headerText})${also}: ${hintFor(valid.status, vendor)}`,
     evidence: { ...evidence, ...(taken ? { acceptedScheme: taken.scheme } : {}) },
   };
 }
 
-function hintFor(status: number): string {
-  if (status === 401 || status === 403) return 'wrong secret? (every subscription has its own: GET /subscriptions/{id}/secret) — or it verifies re-serialised JSON instead of the raw bytes';
-  if (status === 400 || status === 422) return 'it may expect another body shape (an event-type field?); MaintainX bodies carry none';
-  if (status === 404 || status === 405) return 'wrong path or method: MaintainX POSTs to the URL exactly as registered';
-  if (status >= 500) return 'it fails on a correctly signed delivery; check its logs (a receiver that reads a header MaintainX does not send can crash on it)';
-  return 'MaintainX treats any non-2xx answer as a failed delivery';
+function hintFor(status: number, vendor: WebhookVendor): string {
+  if (status === 401 || status === 403) return vendor.hints.secret;
+  if (status === 400 || status === 422) return vendor.hints.shape;
+  if (status === 404 || status === 405) return vendor.hints.path;
+  if (status >= 500) return `it fails on a correctly signed delivery; check its logs (a receiver that reads a header ${vendor.name} does not send can crash on it)`;
+  return vendor.hints.other;
 }

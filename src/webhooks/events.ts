@@ -41,15 +41,22 @@ export interface StatusChangePayload {
   newWorkOrder: WebhookWorkOrder;
 }
 
-export interface TestEvent {
-  type: TestEventType;
+/** Any vendor's test delivery (Flexport's are in flexport-events.ts). */
+export interface WebhookTestEvent {
+  /** The vendor's event type: NEW_WORK_ORDER, /shipment_leg#departed, ... */
+  type: string;
   /** Unique per delivery: Standard Webhooks' webhook-id, seed 002's X-MaintainX-Event-Id. */
   deliveryId: string;
   /** When it "happened": Unix seconds, the signature timestamp. */
   timestampS: number;
-  payload: NewWorkOrderPayload | StatusChangePayload;
+  payload: unknown;
   /** The exact bytes sent and signed. */
   body: string;
+}
+
+export interface TestEvent extends WebhookTestEvent {
+  type: TestEventType;
+  payload: NewWorkOrderPayload | StatusChangePayload;
 }
 
 export interface EventFactoryOptions {

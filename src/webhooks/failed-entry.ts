@@ -1,7 +1,9 @@
 // One failed-webhook entry, read leniently: receivers store what they had —
 // seed-001 events `{id, type, data, createdAt}`, wrappers `{event, error,
-// failedAt}`, the raw MaintainX body (which names no event type), or
-// something that is not JSON at all. Pure: the caller passes the clock.
+// failedAt}`, the raw MaintainX body (which names no event type), a Flexport
+// event `{"_object":"/event", id, type: "/shipment_leg#departed", created_at,
+// data}` (snake_case times), or something that is not JSON at all. Pure: the
+// caller passes the clock.
 
 export interface FailedEntry {
   /** Position in the failed key (0 = first). */
@@ -28,7 +30,8 @@ export interface FailedEntry {
 const ID_FIELDS = ['id', 'eventId', 'event_id', 'webhookId'];
 const TYPE_FIELDS = ['type', 'event', 'eventType'];
 const ERROR_FIELDS = ['error', 'err', 'failedReason', 'lastError'];
-const TIME_FIELDS = ['failedAt', 'timestamp', 'createdAt', 'occurredAt', 'receivedAt'];
+/** Failure time first; Flexport (and many receivers) spell them snake_case. */
+const TIME_FIELDS = ['failedAt', 'failed_at', 'timestamp', 'createdAt', 'created_at', 'occurredAt', 'occurred_at', 'receivedAt', 'received_at'];
 /** Where a wrapper keeps the event itself. `data` is the event's own data in seed 001, so it is only read for MaintainX fields. */
 const NESTED = ['event', 'payload', 'webhook', 'body', 'job'];
 

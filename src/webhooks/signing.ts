@@ -3,6 +3,9 @@
 // really sends (API-FACTS "MaintainX webhooks"); the two legacy schemes are
 // what receivers written from seeds 001 and 002 expect instead; `standard`
 // (Standard Webhooks) and `github` are the common conventions others use.
+// Flexport signs in the `github` scheme (X-Hub-Signature-256) and also sends
+// the deprecated SHA-1 X-Hub-Signature beside it (API-FACTS "Flexport API"):
+// signDelivery adds that header when asked (`{ sha1: true }`).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SCHEMES = ['maintainx', 'legacy-timestamped', 'legacy-body', 'standard', 'github'] as const;
@@ -34,7 +37,12 @@ export const HEADERS = {
   standardTimestamp: 'webhook-timestamp',
   standardSignature: 'webhook-signature',
   github: 'X-Hub-Signature-256',
+  /** Deprecated SHA-1 companion of X-Hub-Signature-256 (Flexport, GitHub): `sha1=<hex>`. */
+  githubSha1: 'X-Hub-Signature',
 } as const;
+
+/** The deprecated SHA-1 header's format, for messages. */
+export const SHA1_FORMAT = 'sha1=<hex HMAC-SHA1(secret, raw body)>';
 
 /** Per scheme: the header a receiver must read, its format, and whether a timestamp is signed. */
 export const SCHEME_INFO: Record<Scheme, { header: string; format: string; timestamped: boolean }> = {
@@ -46,6 +54,7 @@ export const SCHEME_INFO: Record<Scheme, { header: string; format: string; times
 };
 
 const hmac = (key: string | Buffer, data: string | Buffer) => createHmac('sha256', key).update(data);
+const hmacSha1 = (key: string | Buffer, data: string | Buffer) => createHmac('sha1', key).update(data);
 const asBuffer = (b: Buffer | string) => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
 const dotted = (prefix: string, body: Buffer | string) => Buffer.concat([Buffer.from(`${prefix}.`, 'utf8'), asBuffer(body)]);
 
@@ -73,8 +82,18 @@ function canonicalJson(body: Buffer | string): string {
   }
 }
 
+/** `sha1=<hex>`: the deprecated X-Hub-Signature value over the raw body. */
+export function sha1Signature(secret: string, body: Buffer | string): string {
+  return `sha1=${hmacSha1(secret, asBuffer(body)).digest('hex')}`;
+}
+
+export interface SignOptions {
+  /** `github` scheme: also the deprecated SHA-1 X-Hub-Signature, as Flexport (and GitHub) send it. Ignored by other schemes. */
+  sha1?: boolean;
+}
+
 /** The signature headers of one delivery in `scheme` (content-type is the sender's). */
-export function signDelivery(scheme: Scheme, secret: string, d: DeliveryToSign): Record<string, string> {
+export function signDelivery(scheme: Scheme, secret: string, d: DeliveryToSign, opts: SignOptions = {}): Record<string, string> {
   switch (scheme) {
     case 'maintainx':
       return {
@@ -98,7 +117,10 @@ export function signDelivery(scheme: Scheme, secret: string, d: DeliveryToSign):
         [HEADERS.standardSignature]: `v1,${hmac(standardKey(secret), dotted(`${d.id}.${d.timestampS}`, d.body)).digest('base64')}`,
       };
     case 'github':
-      return { [HEADERS.github]: `sha256=${hmac(secret, asBuffer(d.body)).digest('hex')}` };
+      return {
+        [HEADERS.github]: `sha256=${hmac(secret, asBuffer(d.body)).digest('hex')}`,
+        ...(opts.sha1 ? { [HEADERS.githubSha1]: sha1Signature(secret, d.body) } : {}),
+      };
   }
 }
 
@@ -212,6 +234,18 @@ export function verifyGithub(secret: string, rawBody: Buffer | string, headers: 
   if (sig === undefined) return { ok: false, reason: 'missing' };
   if (!sig.startsWith('sha256=')) return { ok: false, reason: 'malformed' };
   return safeEqual(sig.slice('sha256='.length).toLowerCase(), hmac(secret, asBuffer(rawBody)).digest('hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
+}
+
+/**
+ * The deprecated X-Hub-Signature = sha1=<hex> over the raw body. Only for
+ * receivers that check nothing else (the sandbox's legacy-only mode): a
+ * receiver should verify X-Hub-Signature-256.
+ */
+export function verifyGithubSha1(secret: string, rawBody: Buffer | string, headers: Headers): VerifyResult {
+  const sig = header(headers, HEADERS.githubSha1);
+  if (sig === undefined) return { ok: false, reason: 'missing' };
+  if (!sig.startsWith('sha1=')) return { ok: false, reason: 'malformed' };
+  return safeEqual(sig.slice('sha1='.length).toLowerCase(), hmacSha1(secret, asBuffer(rawBody)).digest('hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
 
 /** Verify a delivery in `scheme`. For `maintainx` this checks the body signature only. */

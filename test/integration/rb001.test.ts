@@ -217,7 +217,11 @@ describe('RB-001 bounded phases', () => {
   });
 });
 
-describe('RB-001 against the sandbox scenarios', () => {
+// One table, two profiles: the same faults must read the same way for either vendor.
+describe.each([
+  { provider: 'maintainx', keyEnv: 'MAINTAINX_API_KEY', health: '/users?limit=1', label: (s: string) => s },
+  { provider: 'flexport', keyEnv: 'FLEXPORT_API_KEY', health: '/shipments?per=1', label: (s: string) => s.replace(/^SEV/, 'P') },
+] as const)('RB-001 against the $provider sandbox scenarios', ({ provider, keyEnv, health, label }) => {
   it.each([
     ['healthy', [], 0],
     ['outage', ['tcp_refused', 'status_page_degraded'], 1],
@@ -226,11 +230,17 @@ describe('RB-001 against the sandbox scenarios', () => {
     ['error-storm', ['http_server_error', 'status_page_degraded'], 1],
     ['degraded-status', ['status_page_degraded'], 0],
   ] as const)('--sandbox %s → %j', async (scenario, expected, exit) => {
-    const r = await runCli(['diagnose', 'RB-001', '--ci', '--json', '--sandbox', scenario], { env: { MAINTAINX_API_KEY: CANARY } });
+    const r = await runCli(['diagnose', 'RB-001', '--ci', '--json', '--provider', provider, '--sandbox', scenario], { env: { [keyEnv]: CANARY } });
     const d = parseDiagnosis(r.stdout);
     expect(schemaErrors(d)).toEqual([]);
+    expect(d.provider).toBe(provider);
     expect([...codes(d)].sort()).toEqual([...expected].sort());
     expect(r.code).toBe(exit);
     expect(r.stdout + r.stderr).not.toContain(CANARY);
+    const rb = d.runbooks[0]!;
+    expect(rb.severityLabel).toBe(label(rb.severity));
+    for (const f of rb.findings) expect(f.severityLabel).toBe(label(f.severity));
+    const http = rb.checks.find((c) => c.id === 'http');
+    if (scenario !== 'outage') expect(http?.summary).toContain(`GET ${health}`);
   });
 });

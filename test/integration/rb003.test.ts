@@ -28,21 +28,69 @@ async function diagnose(args: string[], env: Record<string, string> = {}) {
   return { r, d, rb: d.runbooks[0]! };
 }
 
-describe('RB-003 receiver', () => {
+const PROVIDERS = {
+  maintainx: { env: 'MAINTAINX_WEBHOOK_SECRET', args: [] as string[], scheme: 'maintainx', legacyCheck: 'valid' },
+  flexport: { env: 'FLEXPORT_WEBHOOK_SECRET', args: ['--provider', 'flexport'], scheme: 'github', legacyCheck: 'sha256-only' },
+} as const;
+
+describe.each(['maintainx', 'flexport'] as const)('RB-003 receiver (%s)', (provider) => {
+  const P = PROVIDERS[provider];
+
   it.each([
     ['healthy', []],
     ['wrong-secret', ['receiver_rejects_valid_signature']],
     ['legacy-only', ['receiver_legacy_signature_only']],
     ['down', ['receiver_unreachable']],
   ] as const)('the sandbox receiver in mode %s → %j', async (mode, expected) => {
-    const rx = await startWebhookReceiver({ mode, secret: SECRET });
+    const rx = await startWebhookReceiver({ mode, secret: SECRET, provider });
     try {
-      const { d } = await diagnose(['--webhook-url', rx.url], { MAINTAINX_WEBHOOK_SECRET: SECRET });
+      const { d, rb } = await diagnose([...P.args, '--webhook-url', rx.url], { [P.env]: SECRET });
       expect(codes(d, 'RB-003')).toEqual(expected);
+      expect(rb.checks[0]!.data).toMatchObject({ provider, scheme: P.scheme });
+      if (mode === 'legacy-only') expect(rb.findings[0]!.evidence).toMatchObject({ requiredHeader: provider === 'flexport' ? 'X-Hub-Signature-256' : 'x-maintainx-webhook-body-signature' });
+      if (mode === 'legacy-only') expect((rb.checks[0]!.data!['checks'] as Array<{ id: string; status: string }>).find((c) => c.id === P.legacyCheck)?.status).toBe('fail');
     } finally {
       await rx.close();
     }
   });
+
+  it(`without the secret: one unsigned ${provider}-shaped POST, naming ${P.env}`, async () => {
+    const bodies: string[] = [];
+    const peer = await startHttpServer((req: http.IncomingMessage, res: http.ServerResponse) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(b);
+        res.writeHead(200).end('ok');
+      });
+    });
+    try {
+      const { d, rb } = await diagnose([...P.args, '--webhook-url', `${peer.url}/hook`]);
+      expect(codes(d, 'RB-003')).toEqual(['receiver_accepts_invalid_signature']);
+      expect(rb.findings[0]!.severity).toBe('SEV2');
+      expect(rb.checks[0]!.summary).toContain(`set ${P.env}`);
+      expect(peer.requests).toBe(1);
+      const sent = JSON.parse(bodies[0]!) as Record<string, unknown>;
+      if (provider === 'flexport') expect(sent).toMatchObject({ _object: '/event', type: '/shipment_leg#departed' });
+      else expect(sent).toHaveProperty('workOrderId');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('without the secret, the sandbox receiver refuses the unsigned POST: no finding', async () => {
+    const rx = await startWebhookReceiver({ mode: 'healthy', secret: SECRET, provider });
+    try {
+      const { d, rb } = await diagnose([...P.args, '--webhook-url', rx.url]);
+      expect(codes(d, 'RB-003')).toEqual([]);
+      expect(rb.checks[0]!.data?.['httpStatus']).toBe(401);
+    } finally {
+      await rx.close();
+    }
+  });
+});
+
+describe('RB-003 receiver', () => {
 
   it('without the secret: one unsigned POST; a receiver that accepts it is flagged', async () => {
     const peer = await startHttpServer((_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200).end('ok'));

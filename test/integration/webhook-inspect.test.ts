@@ -7,6 +7,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFlexportEventFactory } from '../../src/webhooks/flexport-events.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { runCli } from '../helpers/run-cli.js';
 import { closableServer, freeClosedPort, listenLoopback, startBlackhole } from '../helpers/tcp-peers.js';
@@ -250,6 +251,44 @@ describe('webhook inspect: the receiver’s lists', () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/pending {2}zs:queue {8}3 {2}\(a zset, not a list\)/);
     expect(t.stdout).toMatch(/failed {3}no:such:failed {2}0 {2}\(no such key\)/);
+  });
+});
+
+describe('webhook inspect --provider flexport', () => {
+  beforeAll(async () => {
+    // Flexport event bodies, as a receiver queues them (and one wrapped with its failure).
+    const f = createFlexportEventFactory({ seed: 5 });
+    const atS = (agoMs: number) => Math.floor((t0 - agoMs) / 1000);
+    const departed = f.next('/shipment_leg#departed', atS(20 * 60_000));
+    const arrived = f.next('/shipment_leg#arrived', atS(3 * 3_600_000));
+    const p = admin.pipeline();
+    p.rpush('flexport:webhook:queue', f.next('/shipment_leg#departed', atS(0)).body, f.next('/shipment_leg#arrived', atS(0)).body);
+    p.rpush('flexport:webhook:failed', departed.body, JSON.stringify({ event: arrived.payload, error: 'shipment 404', failedAt: t0 - 60_000 }));
+    await p.exec();
+  });
+
+  it('reads the flexport:webhook:* keys by default; a Flexport event shows its type, event id and created_at age', async () => {
+    const r = await inspectJson(['--provider', 'flexport']);
+    expect(r.queue).toEqual({ key: 'flexport:webhook:queue', type: 'list', depth: 2 });
+    expect(r.failed).toMatchObject({ key: 'flexport:webhook:failed', count: 2 });
+    const [a, b] = r.failed.sample;
+    expect(a).toMatchObject({ json: true, type: '/shipment_leg#departed', atField: 'created_at' });
+    expect(a!['id']).toMatch(/^97\d{7}$/);
+    expect(a).not.toHaveProperty('typeInferred');
+    expect(a!['ageMs'] as number).toBeGreaterThanOrEqual(20 * 60_000 - 1000);
+    expect(a!['ageMs'] as number).toBeLessThan(21 * 60_000);
+    expect(b).toMatchObject({ type: '/shipment_leg#arrived', error: 'shipment 404', atField: 'failedAt' });
+    // --queue-key still wins over the provider's default.
+    expect((await inspectJson(['--provider', 'flexport', '--queue-key', Q])).queue.key).toBe(Q);
+  });
+
+  it('the terminal table shows the Flexport type and age', async () => {
+    const r = await inspect(['--provider', 'flexport']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toMatch(/^ {2}pending {2}flexport:webhook:queue {3}2$/);
+    expect(lines.find((l) => l.includes('/shipment_leg#departed'))).toMatch(/97\d{7}\s+\/shipment_leg#departed\s+20m\s+—$/);
+    expect(lines.find((l) => l.includes('/shipment_leg#arrived'))).toMatch(/\/shipment_leg#arrived\s+1m\s+shipment 404$/);
   });
 });
 

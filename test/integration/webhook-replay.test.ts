@@ -146,6 +146,16 @@ describe('webhook replay: Redis lists', () => {
     expect(await c.lrange('app:jobs', 0, -1)).toEqual(['x', 'y']);
   });
 
+  it('--provider flexport: the flexport:webhook:* keys by default; the MaintainX ones untouched', async () => {
+    await c.rpush('flexport:webhook:failed', '{"_object":"/event","id":1,"type":"/shipment_leg#departed"}');
+    await c.rpush(F, 'mx-entry');
+    const r = await replay(['--provider', 'flexport', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('moved 1; 0 remain in flexport:webhook:failed');
+    expect(await c.lrange('flexport:webhook:queue', 0, -1)).toEqual(['{"_object":"/event","id":1,"type":"/shipment_leg#departed"}']);
+    expect(await c.lrange(F, 0, -1)).toEqual(['mx-entry']);
+  });
+
   it('an empty failed list: nothing to do, exit 0', async () => {
     const dry = await replay([]);
     expect(dry.code).toBe(0);

@@ -16,9 +16,12 @@ const WHSEC = `whsec_${Buffer.from('canary-wh-standard-9a7b3c').toString('base64
 
 interface Report {
   url: string;
+  provider: string;
   scheme: string;
+  severity: string;
+  severityLabel: string;
   checks: Array<{ id: string; status: string; httpStatus?: number; ms?: number; detail: string }>;
-  findings: Array<{ check?: string; code: string; severity: string; message: string; evidence: Record<string, unknown>; mitigation: string[] }>;
+  findings: Array<{ check?: string; code: string; severity: string; severityLabel: string; message: string; evidence: Record<string, unknown>; mitigation: string[] }>;
   requests: number;
 }
 
@@ -49,73 +52,109 @@ const answer = (res: ServerResponse, status: number) => {
 };
 
 /** webhook test --json; the secret must appear nowhere, the JSON must parse. */
-async function webhookTest(url: string, extra: string[] = [], secret = SECRET) {
-  const r = await runCli(['webhook', 'test', '--url', url, '--json', ...extra], { env: { MAINTAINX_WEBHOOK_SECRET: secret } });
+async function webhookTest(url: string, extra: string[] = [], secret = SECRET, secretEnv = 'MAINTAINX_WEBHOOK_SECRET') {
+  const r = await runCli(['webhook', 'test', '--url', url, '--json', ...extra], { env: { [secretEnv]: secret } });
   expect(r.stdout + r.stderr).not.toContain(secret);
   const report = JSON.parse(r.stdout) as Report;
   return { ...r, report, codes: report.findings.map((f) => f.code) };
 }
 
-describe('webhook test against the sandbox receiver', () => {
+// The sandbox receiver plays either vendor; what is shared is one table.
+const VENDORS = {
+  maintainx: {
+    env: 'MAINTAINX_WEBHOOK_SECRET',
+    args: [] as string[],
+    scheme: 'maintainx',
+    healthyChecks: ['valid:pass:200', 'status-change:pass:200', 'tampered:pass:401', 'unsigned:pass:401', 'stale:pass:401', 'duplicate:pass:200'],
+    accepted: 3,
+    legacy: { check: 'valid', header: 'x-maintainx-webhook-body-signature', evidence: { httpStatus: 401, acceptedScheme: 'legacy-timestamped', requiredHeader: 'x-maintainx-webhook-body-signature' } },
+    label: (s: string) => s,
+    // One round of slow answers (the valid deliveries); the rest are refusals or duplicates.
+    slowBoundMs: 8_000,
+  },
+  flexport: {
+    env: 'FLEXPORT_WEBHOOK_SECRET',
+    args: ['--provider', 'flexport'],
+    scheme: 'github',
+    healthyChecks: ['valid:pass:200', 'status-change:pass:200', 'sha256-only:pass:200', 'tampered:pass:401', 'unsigned:pass:401', 'stale:n/a:undefined', 'duplicate:pass:200'],
+    accepted: 4,
+    legacy: { check: 'sha256-only', header: 'X-Hub-Signature-256', evidence: { httpStatus: 401, requiredHeader: 'X-Hub-Signature-256', deprecatedHeader: 'X-Hub-Signature' } },
+    label: (s: string) => s.replace(/^SEV/, 'P'),
+    // Two rounds: the SHA-256-only delivery is new work too.
+    slowBoundMs: 12_500,
+  },
+} as const;
+
+describe.each(['maintainx', 'flexport'] as const)('webhook test against the sandbox receiver (%s)', (provider) => {
+  const V = VENDORS[provider];
+  const start = async (mode: ReceiverMode, extra: { slowMs?: number } = {}) => {
+    const r = await startWebhookReceiver({ mode, secret: SECRET, provider, ...extra });
+    open.push(r);
+    return r;
+  };
+  const run = (url: string) => webhookTest(url, [...V.args], SECRET, V.env);
+
   it('healthy: every check passes, no findings, exit 0', async () => {
-    const rcv = await receiver('healthy');
-    const { code, report, codes } = await webhookTest(rcv.url);
+    const rcv = await start('healthy');
+    expect(rcv.url).toMatch(new RegExp(`/webhooks/${provider}$`));
+    const { code, report, codes } = await run(rcv.url);
     expect(codes).toEqual([]);
     expect(code).toBe(0);
-    expect(report.scheme).toBe('maintainx');
-    expect(report.checks.map((c) => `${c.id}:${c.status}:${c.httpStatus}`)).toEqual([
-      'valid:pass:200',
-      'status-change:pass:200',
-      'tampered:pass:401',
-      'unsigned:pass:401',
-      'stale:pass:401',
-      'duplicate:pass:200',
-    ]);
+    expect(report.scheme).toBe(V.scheme);
+    expect(report.provider).toBe(provider);
+    expect(report).toMatchObject({ severity: 'NONE', severityLabel: 'NONE' });
+    expect(report.checks.map((c) => `${c.id}:${c.status}:${c.httpStatus}`)).toEqual(V.healthyChecks);
     expect(report.requests).toBe(6);
     expect(rcv.received).toBe(6);
-    expect(rcv.accepted).toBe(3);
+    expect(rcv.accepted).toBe(V.accepted);
   });
 
   it('down: receiver_unreachable (SEV2), exit 1, with the error and ms', async () => {
-    const rcv = await receiver('down');
-    const { code, report, codes } = await webhookTest(rcv.url);
+    const rcv = await start('down');
+    const { code, report, codes } = await run(rcv.url);
     expect(codes).toEqual(['receiver_unreachable']);
-    expect(report.findings[0]).toMatchObject({ severity: 'SEV2', evidence: { error: 'ECONNREFUSED' } });
+    expect(report.findings[0]).toMatchObject({ severity: 'SEV2', severityLabel: V.label('SEV2'), evidence: { error: 'ECONNREFUSED' } });
+    expect(report).toMatchObject({ severity: 'SEV2', severityLabel: V.label('SEV2') });
     expect(typeof report.findings[0]!.evidence['ms']).toBe('number');
     expect(report.findings[0]!.mitigation.length).toBeGreaterThan(0);
     expect(code).toBe(1);
   });
 
   it('wrong-secret: receiver_rejects_valid_signature with the status and body', async () => {
-    const rcv = await receiver('wrong-secret');
-    const { code, report, codes } = await webhookTest(rcv.url);
+    const rcv = await start('wrong-secret');
+    const { code, report, codes } = await run(rcv.url);
     expect(codes).toEqual(['receiver_rejects_valid_signature']);
     expect(report.findings[0]!.evidence).toMatchObject({ httpStatus: 401, body: '{"error":"invalid signature"}' });
     expect(report.findings[0]!.message).toContain('wrong secret?');
     expect(code).toBe(1);
   });
 
-  it('legacy-only: receiver_legacy_signature_only naming x-maintainx-webhook-body-signature', async () => {
-    const rcv = await receiver('legacy-only');
-    const { code, report, codes } = await webhookTest(rcv.url);
+  it(`legacy-only: receiver_legacy_signature_only naming ${V.legacy.header}`, async () => {
+    const rcv = await start('legacy-only');
+    const { code, report, codes } = await run(rcv.url);
     expect(codes).toEqual(['receiver_legacy_signature_only']);
     const f = report.findings[0]!;
-    expect(f.message).toContain('x-maintainx-webhook-body-signature');
-    expect(f.evidence).toMatchObject({ httpStatus: 401, acceptedScheme: 'legacy-timestamped', requiredHeader: 'x-maintainx-webhook-body-signature' });
+    expect(f.check).toBe(V.legacy.check);
+    expect(f.message).toContain(V.legacy.header);
+    expect(f.evidence).toMatchObject(V.legacy.evidence);
+    expect(f).toMatchObject({ severity: 'SEV2', severityLabel: V.label('SEV2') });
     expect(code).toBe(1);
   });
 
   it('slow: receiver_slow with the milliseconds', async () => {
-    const rcv = await receiver('slow', { slowMs: 5_300 });
+    const rcv = await start('slow', { slowMs: 5_300 });
     const t0 = Date.now();
-    const { code, report, codes } = await webhookTest(rcv.url);
-    expect(Date.now() - t0).toBeLessThan(8_000);
+    const { code, report, codes } = await run(rcv.url);
+    expect(Date.now() - t0).toBeLessThan(V.slowBoundMs);
     expect(codes).toEqual(['receiver_slow']);
     expect(report.findings[0]!.evidence['ms']).toBeGreaterThan(5_000);
     expect(report.findings[0]!.severity).toBe('SEV3');
+    expect(report.findings[0]!.severityLabel).toBe(V.label('SEV3'));
     expect(code).toBe(1);
   });
+});
 
+describe('webhook test against the sandbox receiver', () => {
   it('close() is prompt even with answers pending (slow mode)', async () => {
     const rcv = await startWebhookReceiver({ mode: 'slow', secret: SECRET });
     const pending = runConformance({ url: rcv.url, secret: SECRET, timeoutMs: 2_000 });
@@ -259,6 +298,22 @@ describe('webhook test: output and usage', () => {
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toContain('MAINTAINX_WEBHOOK_SECRET');
     expect(noSecret.stderr).not.toContain('--url');
+  });
+
+  it.each([
+    ['maintainx', 'MAINTAINX_WEBHOOK_SECRET', 'GET /subscriptions/{id}/secret'],
+    ['flexport', 'FLEXPORT_WEBHOOK_SECRET', 'Flexport'],
+  ] as const)('--provider %s without the secret → exit 2 naming %s', async (provider, envVar, where) => {
+    const r = await runCli(['webhook', 'test', '--provider', provider, '--url', 'http://127.0.0.1:9/hook']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(envVar);
+    expect(r.stderr).toContain(where);
+    // The other vendor's secret does not count.
+    const other = await runCli(['webhook', 'test', '--provider', provider, '--url', 'http://127.0.0.1:9/hook'], {
+      env: { [provider === 'flexport' ? 'MAINTAINX_WEBHOOK_SECRET' : 'FLEXPORT_WEBHOOK_SECRET']: SECRET },
+    });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(envVar);
   });
 
   it('unknown scheme or bad URL → exit 2', async () => {

@@ -4,6 +4,7 @@ import { renderJson } from '../../src/render/json.js';
 import { esc, renderJunit } from '../../src/render/junit.js';
 import { mitigationByFinding, renderTerminal } from '../../src/render/terminal.js';
 import { wrap } from '../../src/render/style.js';
+import { labelDiagnosis } from '../../src/core/severity-label.js';
 import { validateDiagnosis } from '../helpers/schema.js';
 
 const validate = validateDiagnosis;
@@ -53,7 +54,8 @@ function sampleDiagnosis(): Diagnosis {
     ],
     findings: [],
   };
-  return {
+  // As buildDiagnosis hands it over: labelled (for MaintainX the label is the SEV itself).
+  return labelDiagnosis({
     schemaVersion: 1,
     tool: { name: 'mx-runbook', version: '0.1.0' },
     provider: 'maintainx',
@@ -65,7 +67,7 @@ function sampleDiagnosis(): Diagnosis {
     failOn: 'SEV3',
     requests: { api: 3, other: 2 },
     runbooks: [rb001, rb002, rb003, rb004, rb005],
-  };
+  }, (s) => s);
 }
 
 const parse = (d: Diagnosis): Record<string, unknown> => JSON.parse(renderJson(d)) as Record<string, unknown>;
@@ -88,7 +90,7 @@ describe('renderJson and the diagnosis schema', () => {
     const d = sampleDiagnosis();
     d.interrupted = true;
     d.target.sandbox = 'outage';
-    d.runbooks[0]!.findings.push(finding({ code: 'http_bad_request', severity: 'SEV1' }));
+    d.runbooks[0]!.findings.push(finding({ code: 'http_bad_request', severity: 'SEV1', severityLabel: 'SEV1' }));
     expect(validate(parse(d))).toBe(true);
   });
 
@@ -100,7 +102,10 @@ describe('renderJson and the diagnosis schema', () => {
     ['an unknown tool field', (j) => ((j['tool'] as Record<string, unknown>)['commit'] = 'abc')],
     ['schemaVersion 2', (j) => (j['schemaVersion'] = 2)],
     ['another tool name', (j) => ((j['tool'] as Record<string, unknown>)['name'] = 'other')],
-    ['another provider', (j) => (j['provider'] = 'flexport')],
+    ['an unknown provider', (j) => (j['provider'] = 'acme')],
+    ['severityLabel missing', (j) => delete j['severityLabel']],
+    ['a finding without severityLabel', (j) => delete j.runbooks[0]!.findings[0]!['severityLabel']],
+    ['severityLabel P5', (j) => (j.runbooks[0]!['severityLabel'] = 'P5')],
     ['severity SEV5', (j) => (j['severity'] = 'SEV5')],
     ['lower-case severity', (j) => (j.runbooks[0]!['severity'] = 'sev1')],
     ['failOn missing', (j) => delete j['failOn']],

@@ -15,6 +15,12 @@ describe('parseFailedEntry', () => {
     ['MaintainX status change', { workOrderId: 1, orgId: 2, occurredAt: '2025-06-01T11:00:00Z', oldStatus: 'OPEN', newStatus: 'DONE' }, { workOrderId: '1', type: 'WORK_ORDER_STATUS_CHANGE', typeInferred: true, ageMs: 3_600_000 }],
     ['MaintainX new work order', { workOrderId: 2, orgId: 2, occurredAt: NOW, newWorkOrder: {} }, { type: 'NEW_WORK_ORDER', typeInferred: true, ageMs: 0 }],
     ['MaintainX body inside data', { id: 'e9', type: 'x', data: { workOrderId: 5, newStatus: 'DONE' } }, { id: 'e9', type: 'x', workOrderId: '5' }],
+    [
+      'Flexport event: type, event id (not the leg id in data), created_at as age',
+      { _object: '/event', id: 970_001_001, type: '/shipment_leg#departed', created_at: '2025-06-01T11:30:00.000Z', data: { _object: '/shipment_leg', id: 950_001_001, shipment: { _object: '/api/refs/object', ref_type: '/shipment', id: 930_001_001 } } },
+      { id: '970001001', type: '/shipment_leg#departed', at: '2025-06-01T11:30:00.000Z', atField: 'created_at', ageMs: 1_800_000 },
+    ],
+    ['Flexport event in a wrapper that failed later', { event: { _object: '/event', id: 7, type: '/shipment_leg#arrived', created_at: '2025-06-01T10:00:00Z' }, error: 'timeout', failed_at: '2025-06-01T11:59:00Z' }, { id: '7', type: '/shipment_leg#arrived', error: 'timeout', atField: 'failed_at', ageMs: 60_000 }],
   ])('%s', (_name, input, expected) => {
     expect(parse(input)).toMatchObject({ json: true, ...expected });
   });

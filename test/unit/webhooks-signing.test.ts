@@ -6,6 +6,7 @@ import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createEventFactory, tamperBody, TEST_EVENT_TYPES } from '../../src/webhooks/events.js';
+import { createFlexportEventFactory, FLEXPORT_EVENT_TYPES, tamperFlexportBody } from '../../src/webhooks/flexport-events.js';
 import {
   HEADERS,
   isScheme,
@@ -15,6 +16,7 @@ import {
   standardKey,
   verifyDelivery,
   verifyGithub,
+  verifyGithubSha1,
   verifyLegacyBody,
   verifyLegacyTimestamped,
   verifyMaintainxBody,
@@ -44,6 +46,27 @@ describe('signDelivery', () => {
     expect(await octokitVerify(SECRET, BODY, ours)).toBe(true);
     expect(await octokitVerify(SECRET, tamperBody(BODY), ours)).toBe(false);
     expect(verifyGithub(SECRET, BODY, { 'x-hub-signature-256': await octokitSign(SECRET, BODY) })).toEqual({ ok: true });
+  });
+
+  it('github with { sha1: true } (as Flexport sends): the same X-Hub-Signature-256 plus sha1=<hex HMAC-SHA1> in X-Hub-Signature', async () => {
+    const h = signDelivery('github', "It's a Secret to Everybody", { ...d, body: 'Hello, World!' }, { sha1: true });
+    expect(h['X-Hub-Signature-256']).toBe('sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');
+    expect(h['X-Hub-Signature']).toBe(`sha1=${createHmac('sha1', "It's a Secret to Everybody").update('Hello, World!').digest('hex')}`);
+    const both = signDelivery('github', SECRET, d, { sha1: true });
+    expect(Object.keys(both).sort()).toEqual(['X-Hub-Signature', 'X-Hub-Signature-256']);
+    expect(await octokitVerify(SECRET, BODY, both['X-Hub-Signature-256']!)).toBe(true);
+    // Other schemes ignore the option.
+    expect(signDelivery('maintainx', SECRET, d, { sha1: true })).toEqual(signDelivery('maintainx', SECRET, d));
+  });
+
+  it('verifyGithubSha1 reads only the deprecated header', () => {
+    const both = lower(signDelivery('github', SECRET, d, { sha1: true }));
+    expect(verifyGithubSha1(SECRET, BODY, both)).toEqual({ ok: true });
+    expect(verifyGithubSha1(SECRET, tamperBody(BODY), both)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyGithubSha1(SECRET, BODY, lower(signDelivery('github', SECRET, d)))).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyGithubSha1(SECRET, BODY, { 'x-hub-signature': 'md5=00' })).toEqual({ ok: false, reason: 'malformed' });
+    // And the SHA-256 verifier does not care whether the SHA-1 header is there.
+    expect(verifyGithub(SECRET, BODY, both)).toEqual({ ok: true });
   });
 
   it('maintainx: body and URI signatures, t=<ts>,v1=<hex> over "<t>.<raw body>" and "<t>.<full URI>"', () => {
@@ -188,5 +211,51 @@ describe('test events', () => {
     const t = tamperBody(e.body);
     expect(t).not.toBe(e.body);
     expect(Object.keys(JSON.parse(t) as object)).toEqual(Object.keys(e.payload));
+  });
+});
+
+describe('Flexport test events', () => {
+  it('are /event objects with a shipment leg referring to its shipment', () => {
+    const f = createFlexportEventFactory({ seed: 3 });
+    const a = f.next('/shipment_leg#departed', TS);
+    const b = f.next('/shipment_leg#arrived', TS);
+    for (const e of [a, b]) {
+      expect(JSON.parse(e.body)).toEqual(e.payload);
+      expect(Object.keys(e.payload).sort()).toEqual(['_object', 'created_at', 'data', 'id', 'type']);
+      expect(e.payload).toMatchObject({ _object: '/event', type: e.type, created_at: new Date(TS * 1000).toISOString() });
+      expect(Number.isInteger(e.payload.id)).toBe(true);
+      expect(e.payload.data).toMatchObject({ _object: '/shipment_leg', shipment: { _object: '/api/refs/object', ref_type: '/shipment' } });
+      const ref = e.payload.data.shipment;
+      expect(ref.link).toBe(`https://api.flexport.com/shipments/${ref.id}`);
+      // Far above real (and sandbox) ids, within int32.
+      for (const id of [e.payload.id, e.payload.data.id, ref.id]) {
+        expect(id).toBeGreaterThan(900_000_000);
+        expect(id).toBeLessThan(2 ** 31);
+      }
+    }
+    expect(a.payload.data.actual_arrival_date).toBeNull();
+    expect(b.payload.data.actual_arrival_date).toBe(b.payload.created_at);
+    expect(FLEXPORT_EVENT_TYPES).toEqual(['/shipment_leg#departed', '/shipment_leg#arrived']);
+  });
+
+  it('same seed, same ids and bytes; another seed, other ids; delivery ids unique', () => {
+    const x = createFlexportEventFactory({ seed: 9 });
+    const y = createFlexportEventFactory({ seed: 9 });
+    const z = createFlexportEventFactory({ seed: 10 });
+    const [x1, x2, y1, z1] = [x.next('/shipment_leg#departed', TS), x.next('/shipment_leg#departed', TS), y.next('/shipment_leg#departed', TS), z.next('/shipment_leg#departed', TS)];
+    expect(x1!.body).toBe(y1!.body);
+    expect(x1!.payload.id).not.toBe(x2!.payload.id);
+    expect(z1!.payload.id).not.toBe(x1!.payload.id);
+    expect(new Set([x1, x2, y1, z1].map((e) => e!.deliveryId)).size).toBe(4);
+  });
+
+  it('tamperFlexportBody changes one value: same keys, same event id and type, other bytes', () => {
+    const e = createFlexportEventFactory().next('/shipment_leg#departed', TS);
+    const t = JSON.parse(tamperFlexportBody(e.body)) as typeof e.payload;
+    expect(tamperFlexportBody(e.body)).not.toBe(e.body);
+    expect(Object.keys(t)).toEqual(Object.keys(e.payload));
+    expect(Object.keys(t.data)).toEqual(Object.keys(e.payload.data));
+    expect({ ...t, data: { ...t.data, id: e.payload.data.id } }).toEqual(e.payload);
+    expect(t.data.id).toBe(e.payload.data.id + 1);
   });
 });

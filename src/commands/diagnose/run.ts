@@ -3,11 +3,12 @@
 import { EXIT } from '../../cli/exit-codes.js';
 import type { Deps } from '../../cli/deps.js';
 import { canPrompt } from '../../cli/prompter.js';
-import { configSecrets, loadConfig, type Config } from '../../core/config.js';
+import { configSecrets, loadConfig, profileOf, type Config } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';
 import { parseRunbookId, RUNBOOK_IDS } from '../../core/runbook-ids.js';
 import { atOrAbove, worst } from '../../core/severity.js';
+import { labelDiagnosis } from '../../core/severity-label.js';
 import type { Diagnosis, RunbookId, RunbookResult } from '../../core/types.js';
 import { renderJson } from '../../render/json.js';
 import { renderJunit } from '../../render/junit.js';
@@ -32,7 +33,7 @@ export async function runDiagnose(opts: DiagnoseOptions, deps: Deps): Promise<nu
       io.redactor.add(sandbox.webhookSecret);
     }
     let ids: RunbookId[] = named.length ? [...new Set(named)] : [...RUNBOOK_IDS];
-    if (!named.length && interactive) ids = await pickRunbooks(deps.prompter);
+    if (!named.length && interactive) ids = await pickRunbooks(deps.prompter, profileOf(config).name);
     if (interactive && !sandbox) config = await askMissing(config, ids, deps.prompter);
     for (const secret of configSecrets(config)) io.redactor.add(secret);
 
@@ -78,10 +79,12 @@ export function exitCode(d: Diagnosis): number {
 }
 
 export function buildDiagnosis(results: RunbookResult[], config: Config, version: string, startedAt: number, finishedAt: number, sandbox: string | undefined, interrupted: boolean): Diagnosis {
+  const profile = profileOf(config);
+  const label = profile.severityLabel;
   const d: Diagnosis = {
     schemaVersion: 1,
     tool: { name: 'mx-runbook', version },
-    provider: 'maintainx',
+    provider: profile.id,
     target: { baseUrl: config.baseUrl, statusUrl: config.statusUrl, ...(sandbox ? { sandbox } : {}) },
     startedAt: new Date(startedAt).toISOString(),
     finishedAt: new Date(finishedAt).toISOString(),
@@ -95,7 +98,8 @@ export function buildDiagnosis(results: RunbookResult[], config: Config, version
     runbooks: results,
   };
   if (interrupted) d.interrupted = true;
-  return d;
+  // The JSON keeps SEV1…; the label is what the provider's people call it.
+  return labelDiagnosis(d, label);
 }
 
 async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: string) => void) {
@@ -105,25 +109,26 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   if (config.sources['baseUrl'] === 'flag' || config.sources['statusUrl'] === 'flag') warn('warning: --sandbox replaces --base-url and --status-url\n');
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got "${opts.seed}"`);
-  const sb = await startSandbox({ scenario, seed });
+  const provider = config.provider;
+  const sb = await startSandbox({ scenario, seed, provider });
   // The request log the scenario implies, for RB-002, unless --log was given.
   const { writeScenarioLog } = await import('../../sandbox/request-log.js');
-  const log = await writeScenarioLog(scenario, seed, Date.now());
+  const log = await writeScenarioLog(scenario, seed, Date.now(), provider);
   const logs = config.logs.files.length ? config.logs : { ...config.logs, files: [log.file] };
   // RB-004: sync-drift writes the local export with its known drift beside the log.
   let sync = config.sync;
   if (scenario === 'sync-drift' && !sync.local) {
     const { writeLocalExport } = await import('../../sandbox/local-export.js');
     const file = log.file.replace(/requests-[^/]*$/, 'local-export.ndjson');
-    await writeLocalExport(file, seed ?? 1, 300);
+    await writeLocalExport(file, seed ?? 1, 300, provider);
     sync = { ...sync, local: file };
   }
-  // RB-003: a loopback receiver that verifies real MaintainX signatures with
-  // a secret made for this run; webhook-backlog also fills the named Redis.
+  // RB-003: a loopback receiver that verifies the provider's real signatures
+  // with a secret made for this run; webhook-backlog also fills the named Redis.
   const { randomBytes } = await import('node:crypto');
   const { startWebhookReceiver } = await import('../../sandbox/webhook-receiver.js');
   const webhookSecret = `mx-sandbox-wh-${randomBytes(12).toString('hex')}`;
-  const receiver = await startWebhookReceiver({ mode: 'healthy', secret: webhookSecret });
+  const receiver = await startWebhookReceiver({ mode: 'healthy', secret: webhookSecret, provider });
   let queue = config.queue;
   try {
     if (scenario === 'webhook-backlog') queue = await fillBacklog(config, seed);
@@ -134,7 +139,7 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   return {
     scenario,
     webhookSecret,
-    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue, sync },
+    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, apiVersion: config.apiVersion, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue, sync },
     close: async () => {
       await Promise.all([sb.close(), log.remove(), receiver.close()]);
     },
@@ -151,7 +156,7 @@ async function fillBacklog(config: Config, seed: number | undefined): Promise<Co
   const { fillWebhookBacklog } = await import('../../sandbox/webhook-backlog.js');
   const client = await connectRedis(url, { timeoutMs: config.timeoutMs });
   try {
-    const filled = await fillWebhookBacklog(client, { seed, now: Date.now() });
+    const filled = await fillWebhookBacklog(client, { seed, now: Date.now(), provider: config.provider });
     return { ...config.queue, queueKey: filled.queueKey, failedKey: filled.failedKey, bull: undefined };
   } finally {
     await closeRedis(client);

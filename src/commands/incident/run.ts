@@ -7,6 +7,8 @@ import type { Deps } from '../../cli/deps.js';
 import { DEFAULT_TIMEOUT_MS, loadConfig } from '../../core/config.js';
 import { ToolError, UsageError, errorCode, rootCause } from '../../core/errors.js';
 import { parseSeverity } from '../../core/severity.js';
+import type { Severity } from '../../core/types.js';
+import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, severityFromLabel, type ProviderProfile } from '../../providers/registry.js';
 import {
   appendEvent,
   createIncident,
@@ -45,12 +47,27 @@ export async function runIncident(sub: string, args: string[], opts: Record<stri
 }
 
 async function start(root: string, opts: Record<string, unknown>, now: Date, deps: Deps): Promise<number> {
+  const profile = providerFrom(opts, deps);
   const sevRaw = str(opts['sev']);
-  const sev = sevRaw === undefined ? 'SEV3' : parseSeverity(sevRaw);
-  if (!sev || sev === 'NONE') throw new UsageError(`--sev: expected SEV1, SEV2, SEV3 or SEV4, got "${sevRaw}"`);
-  const inc = await createIncident(root, str(opts['title']) ?? '', sev, now);
-  deps.io.out(`Started incident ${inc.id} (${sev}): ${inc.title}\n  dir: ${inc.dir}\nmx-runbook diagnose will attach its results while it is open.\n`);
+  // Either vocabulary is accepted (P2 or SEV2); the record keeps SEV2.
+  const sev = sevRaw === undefined ? 'SEV3' : (parseSeverity(sevRaw) ?? severityFromLabel(sevRaw));
+  if (!sev || sev === 'NONE') throw new UsageError(`--sev: expected ${profile.id === 'flexport' ? 'P1, P2, P3 or P4 (or SEV1-SEV4)' : 'SEV1, SEV2, SEV3 or SEV4'}, got "${sevRaw}"`);
+  const inc = await createIncident(root, str(opts['title']) ?? '', sev, now, profile.id === 'maintainx' ? undefined : profile.id);
+  deps.io.out(`Started incident ${inc.id} (${profile.severityLabel(sev)}): ${inc.title}\n  dir: ${inc.dir}\nmx-runbook diagnose will attach its results while it is open.\n`);
   return 0;
+}
+
+/** --provider, else MX_RUNBOOK_PROVIDER, else MaintainX. */
+function providerFrom(opts: Record<string, unknown>, deps: Deps): ProviderProfile {
+  const raw = str(opts['provider']) ?? (deps.env['MX_RUNBOOK_PROVIDER'] || DEFAULT_PROVIDER);
+  if (!isProviderId(raw)) throw new UsageError(`--provider: expected ${PROVIDER_IDS.join(' or ')}, got "${raw}"`);
+  return providerProfile(raw);
+}
+
+/** The provider the incident was opened for (its start event), MaintainX for older records. */
+export function providerOfIncident(inc: Incident): ProviderProfile {
+  const p = inc.events.find((e) => e.kind === 'start')?.data?.['provider'];
+  return providerProfile(typeof p === 'string' && isProviderId(p) ? p : DEFAULT_PROVIDER);
 }
 
 /** The incident named by --incident, else the active one (UsageError when there is none). */
@@ -89,9 +106,9 @@ function startMs(inc: Incident, now: Date): number {
   return Number.isFinite(t) ? t : now.getTime();
 }
 
-function severityOfIncident(inc: Incident): string {
+function severityOfIncident(inc: Incident): Severity {
   const s = inc.events.find((e) => e.kind === 'start')?.data?.['severity'];
-  return typeof s === 'string' ? s : 'SEV3';
+  return (typeof s === 'string' ? parseSeverity(s) : undefined) ?? 'SEV3';
 }
 
 /** Seconds from start to now, or to the resolve event when resolved. */
@@ -119,16 +136,17 @@ async function status(root: string, opts: Record<string, unknown>, now: Date, de
   const inc = await someIncident(root, opts, 'status');
   const phase = currentPhase(inc);
   const severity = severityOfIncident(inc);
+  const profile = providerOfIncident(inc);
   const elapsed = elapsedMs(inc, now);
   const startedAt = new Date(startMs(inc, now)).toISOString();
   if (opts['json']) {
-    const out = { id: inc.id, dir: inc.dir, title: inc.title, severity, phase, startedAt, elapsedS: Math.round(elapsed / 1000), resolved: inc.resolved, events: inc.events.slice(-10) };
+    const out = { id: inc.id, dir: inc.dir, title: inc.title, provider: profile.id, severity, severityLabel: profile.severityLabel(severity), phase, startedAt, elapsedS: Math.round(elapsed / 1000), resolved: inc.resolved, events: inc.events.slice(-10) };
     deps.io.out(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
   const lines = [
     `${inc.title}  (${inc.id})`,
-    `  severity: ${severity}`,
+    `  severity: ${profile.severityLabel(severity)}`,
     `  phase:    ${phase}${inc.resolved ? ' (resolved)' : ''}`,
     `  started:  ${utcMinute(new Date(startedAt))}`,
     inc.resolved ? `  duration: ${formatDuration(elapsed)}` : `  elapsed:  ${formatDuration(elapsed)}`,
@@ -205,8 +223,11 @@ async function update(root: string, opts: Record<string, unknown>, now: Date, de
   st ??= statusForPhase(phase);
   const action = [...inc.events].reverse().find((e) => e.kind === 'mitigate' || e.kind === 'log');
   const template = await readFile(new URL('status-update.md', TEMPLATES_DIR), 'utf8');
+  const profile = providerOfIncident(inc);
+  // Seed 003's heading names the integration; MaintainX records keep their old wording.
+  const heading = profile.id === 'maintainx' ? inc.title : `${profile.incidentTitle}: ${inc.title}`;
   const text = renderTemplate(template, {
-    incident: `${inc.title} (${severityOfIncident(inc)})`,
+    incident: `${heading} (${profile.severityLabel(severityOfIncident(inc))})`,
     status: st.charAt(0).toUpperCase() + st.slice(1),
     started: utcMinute(new Date(startMs(inc, now))),
     impact: str(opts['impact'])?.trim() || 'being assessed',

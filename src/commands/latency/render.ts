@@ -2,7 +2,7 @@
 // per endpoint, pool, rate-limit and cache lines, findings, requests made.
 import { histogram, type Bucket } from '../../core/percentiles.js';
 import { thousands } from '../../core/format.js';
-import type { Finding } from '../../core/types.js';
+import type { Finding, Severity } from '../../core/types.js';
 import { palette } from '../../render/style.js';
 import { stopReasonText, type CacheMeasurement, type EndpointStats } from '../../runbooks/rb-005-performance/analyse.js';
 import type { SweepResult } from '../../runbooks/rb-005-performance/sweep.js';
@@ -15,6 +15,8 @@ export interface LatencyView {
   /** Undefined: not asked for (no --redis-url / REDIS_URL). */
   cache?: CacheMeasurement;
   findings: Finding[];
+  /** The provider's severity words (P2 for Flexport); default SEV2. */
+  severityLabel?: (s: Severity) => string;
 }
 
 const BAR_WIDTH = 24;
@@ -22,7 +24,7 @@ const BAR_WIDTH = 24;
 const fmtMs = (x: number | null) => (x === null ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
 export function renderLatency(v: LatencyView, color: boolean): string {
-  const p = palette(color);
+  const p = palette(color, v.severityLabel);
   const { sweep } = v;
   const lines: string[] = [
     `${p.bold('Latency sweep')} ${v.baseUrl}  ${p.dim(`(${sweep.plan.samples} warm sample(s) per endpoint after 1 cold, concurrency ${sweep.plan.concurrency}; ms, R-7 percentiles)`)}`,

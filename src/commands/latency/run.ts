@@ -3,11 +3,13 @@
 // figures and, with --redis-url, the cache hit rate measured meanwhile.
 import { EXIT } from '../../cli/exit-codes.js';
 import type { Deps } from '../../cli/deps.js';
-import { configSecrets, loadConfig, type ConfigFlags } from '../../core/config.js';
+import { apiHeaders, configSecrets, loadConfig, profileOf, type ConfigFlags } from '../../core/config.js';
+import { withSeverityLabel } from '../../core/severity-label.js';
+import type { ProviderProfile } from '../../providers/types.js';
 import { CancelledError, UsageError } from '../../core/errors.js';
 import { atOrAbove, classify } from '../../core/severity.js';
 import type { UnratedFinding } from '../../core/types.js';
-import { loadRunbookDocs, mitigationFor } from '../../runbooks/docs.js';
+import { docsDirOf, loadRunbookDocs, mitigationFor } from '../../runbooks/docs.js';
 import { analyseCache, analyseSweep, endpointStats, type CacheMeasurement } from '../../runbooks/rb-005-performance/analyse.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_ENDPOINTS, DEFAULT_RESERVE, DEFAULT_SAMPLES, LIMITS, normaliseEndpoint } from '../../runbooks/rb-005-performance/plan.js';
 import { renderLatency } from './render.js';
@@ -36,8 +38,8 @@ export interface LatencyPlan {
 }
 
 /** The flags, checked; `slowMs` falls back to the configured threshold. */
-export function latencyPlan(opts: LatencyOptions, defaultSlowMs: number): LatencyPlan {
-  const endpoints = opts.endpoints === undefined ? [...DEFAULT_ENDPOINTS] : parseEndpoints(opts.endpoints);
+export function latencyPlan(opts: LatencyOptions, defaultSlowMs: number, profile: Pick<ProviderProfile, 'latencyEndpoints' | 'pagination'> = { latencyEndpoints: [...DEFAULT_ENDPOINTS], pagination: { scheme: 'cursor', maxPageSize: 200, sizeParam: 'limit' } }): LatencyPlan {
+  const endpoints = opts.endpoints === undefined ? [...profile.latencyEndpoints] : parseEndpoints(opts.endpoints, profile.pagination.sizeParam);
   const samples = intFlag('--samples', opts.samples, DEFAULT_SAMPLES, LIMITS.samples[0], LIMITS.samples[1]);
   const concurrency = intFlag('--concurrency', opts.concurrency, DEFAULT_CONCURRENCY, LIMITS.concurrency[0], LIMITS.concurrency[1]);
   const slowMs = intFlag('--slow-ms', opts.slowMs, defaultSlowMs, 1, 600_000);
@@ -52,8 +54,9 @@ export function latencyPlan(opts: LatencyOptions, defaultSlowMs: number): Latenc
 export async function runLatency(opts: LatencyOptions, deps: Deps): Promise<number> {
   const config = await loadConfig(opts, deps.env, deps.cwd, (m) => deps.io.err(`warning: ${m}\n`));
   for (const s of configSecrets(config)) deps.io.redactor.add(s);
-  const plan = latencyPlan(opts, config.policy.thresholds.slowMs);
-  if (!config.apiKey) throw new UsageError('latency: set MAINTAINX_API_KEY (keys are read from the environment only)');
+  const profile = profileOf(config);
+  const plan = latencyPlan(opts, config.policy.thresholds.slowMs, profile);
+  if (!config.apiKey) throw new UsageError(`latency: set ${profile.env.apiKey} (keys are read from the environment only)`);
 
   // Loaded when run: undici (and ioredis) cost start-up time `--help` should not pay.
   const { runSweep } = await import('../../runbooks/rb-005-performance/sweep.js');
@@ -71,6 +74,7 @@ export async function runLatency(opts: LatencyOptions, deps: Deps): Promise<numb
       baseUrl: config.baseUrl,
       apiKey: config.apiKey,
       orgId: config.orgId,
+      headers: apiHeaders(config),
       timeoutMs: config.timeoutMs,
       endpoints: plan.endpoints,
       samples: plan.samples,
@@ -84,12 +88,13 @@ export async function runLatency(opts: LatencyOptions, deps: Deps): Promise<numb
 
   const raw: UnratedFinding[] = [...analyseSweep(sweep, { slowMs: plan.slowMs, reserve: plan.reserve }).findings];
   if (cache) raw.push(...analyseCache(cache, { cacheHitRateLow: config.policy.thresholds.cacheHitRateLow }).findings);
-  const doc = loadRunbookDocs().get('RB-005');
-  const findings = classify(raw, (code) => mitigationFor(doc, code), config.policy);
+  const doc = loadRunbookDocs(docsDirOf(profile)).get('RB-005');
+  const findings = classify(raw, (code) => mitigationFor(doc, code), config.policy).map((f) => withSeverityLabel(f, profile.severityLabel));
   const endpoints = endpointStats(sweep, plan.slowMs);
 
   if (opts.json) {
     const out = {
+      provider: profile.id,
       baseUrl: config.baseUrl,
       endpoints,
       requests: sweep.requests,
@@ -104,17 +109,17 @@ export async function runLatency(opts: LatencyOptions, deps: Deps): Promise<numb
     };
     deps.io.out(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    deps.io.out(renderLatency({ baseUrl: config.baseUrl, sweep, endpoints, slowMs: plan.slowMs, cache, findings }, opts.color !== false && deps.io.color));
+    deps.io.out(renderLatency({ baseUrl: config.baseUrl, sweep, endpoints, slowMs: plan.slowMs, cache, findings, severityLabel: profile.severityLabel }, opts.color !== false && deps.io.color));
   }
   if (sweep.stoppedEarly === 'interrupted' || deps.signal.aborted) return EXIT.interrupted;
   return findings.some((f) => atOrAbove(f.severity, config.failOn)) ? EXIT.findings : EXIT.ok;
 }
 
-function parseEndpoints(list: string): string[] {
+function parseEndpoints(list: string, sizeParam: string): string[] {
   const out: string[] = [];
   for (const part of list.split(',')) {
     if (part.trim() === '') continue;
-    const e = normaliseEndpoint(part);
+    const e = normaliseEndpoint(part, sizeParam);
     if (e === null) throw new UsageError(`--endpoints: expected paths under the base URL such as /workorders or /users?limit=5, got "${part.trim()}"`);
     if (!out.includes(e)) out.push(e);
   }

@@ -5,6 +5,8 @@ import { UsageError } from '../../core/errors.js';
 
 export interface SandboxCommandOptions {
   scenario?: string;
+  /** maintainx (default) or flexport. */
+  provider?: string;
   port?: string;
   host?: string;
   seed?: string;
@@ -13,9 +15,11 @@ export interface SandboxCommandOptions {
 }
 
 export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps): Promise<number> {
-  const { startSandbox, isScenario, SCENARIOS, describeSandbox } = await import('../../sandbox/index.js');
+  const { startSandbox, isScenario, SCENARIOS, describeSandbox, isSandboxProvider, SANDBOX_PROVIDERS } = await import('../../sandbox/index.js');
   const scenario = opts.scenario ?? 'healthy';
   if (!isScenario(scenario)) throw new UsageError(`--scenario: unknown scenario "${scenario}" (one of: ${SCENARIOS.join(', ')})`);
+  const provider = opts.provider ?? 'maintainx';
+  if (!isSandboxProvider(provider)) throw new UsageError(`--provider: unknown provider "${provider}" (one of: ${SANDBOX_PROVIDERS.join(', ')})`);
   const port = int('--port', opts.port, 0, 65535);
   const seed = int('--seed', opts.seed, 0, 2 ** 31);
   const workorders = int('--workorders', opts.workorders, 0, 5_000_000);
@@ -24,7 +28,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps)
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) throw new UsageError(`--host: the sandbox only listens on loopback (127.0.0.1, ::1), got "${host}"`);
   let sb;
   try {
-    sb = await startSandbox({ scenario, port, seed, workorders, host, rateLimit });
+    sb = await startSandbox({ scenario, provider, port, seed, workorders, host, rateLimit });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: already in use`);
@@ -33,7 +37,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps)
   for (const line of describeSandbox(sb)) deps.io.out(`${line}\n`);
   // The request log this scenario implies, for `diagnose RB-002 --log`.
   const { writeScenarioLog } = await import('../../sandbox/request-log.js');
-  const log = await writeScenarioLog(scenario, seed, Date.now());
+  const log = await writeScenarioLog(scenario, seed, Date.now(), provider);
   deps.io.out(`request log: ${log.file} (mx-runbook diagnose RB-002 --log ${log.file})\n`);
   deps.io.err('Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@
 // or Better Stack, with the format that answered.
 import { EXIT } from '../../cli/exit-codes.js';
 import type { Deps } from '../../cli/deps.js';
-import { loadConfig, type ConfigFlags } from '../../core/config.js';
+import { loadConfig, profileOf, type ConfigFlags } from '../../core/config.js';
 import { atOrAbove, severityOf } from '../../core/severity.js';
 import { palette } from '../../render/style.js';
 import { degradedComponents, type StatusReport } from '../../vendor/status-formats.js';
@@ -22,18 +22,20 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<number
     return EXIT.tool;
   }
   const r = got.report;
-  if (opts.json) deps.io.out(`${JSON.stringify({ ok: true, statusUrl: config.statusUrl, requests: got.requests, ...r }, null, 2)}\n`);
-  else deps.io.out(renderStatus(r, opts.color !== false && deps.io.color));
+  const profile = profileOf(config);
   const sev = severityOf({ code: 'status_page_degraded', message: '', evidence: { indicator: r.indicator } }, config.policy);
   const troubled = r.indicator !== 'none' || degradedComponents(r).length > 0;
+  const verdict = troubled ? { severity: sev, severityLabel: profile.severityLabel(sev) } : { severity: 'NONE' as const, severityLabel: profile.severityLabel('NONE') };
+  if (opts.json) deps.io.out(`${JSON.stringify({ ok: true, provider: profile.id, statusUrl: config.statusUrl, requests: got.requests, ...verdict, ...r }, null, 2)}\n`);
+  else deps.io.out(renderStatus(r, opts.color !== false && deps.io.color, troubled ? verdict.severityLabel : undefined));
   return troubled && atOrAbove(sev, config.failOn) ? EXIT.findings : EXIT.ok;
 }
 
-export function renderStatus(r: StatusReport, color: boolean): string {
+export function renderStatus(r: StatusReport, color: boolean, severityLabel?: string): string {
   const p = palette(color);
   const ind = r.indicator === 'none' ? p.green(r.indicator) : r.indicator === 'minor' ? p.yellow(r.indicator) : p.red(r.indicator);
   const format = r.format === 'betterstack' ? 'Better Stack' : 'Statuspage v2';
-  const lines = [`${p.bold(r.pageName ?? 'Status page')}  ${r.description}  ${p.dim('(indicator ')}${ind}${p.dim(`, read as ${format} from ${r.source})`)}`];
+  const lines = [`${p.bold(r.pageName ?? 'Status page')}  ${r.description}  ${p.dim('(indicator ')}${ind}${p.dim(`, read as ${format} from ${r.source})`)}${severityLabel ? `  ${p.yellow(severityLabel)}` : ''}`];
   if (r.components.length) {
     lines.push('', p.bold('Components'));
     const w = Math.max(...r.components.map((c) => c.name.length));

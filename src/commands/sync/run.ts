@@ -1,9 +1,11 @@
-// `mx-runbook sync diff`: the whole work-order diff, vendor against the local
+// `mx-runbook sync diff`: the whole record diff (MaintainX work orders,
+// Flexport shipments), vendor against the local
 // copy: counts, the first ids of each kind, the requests it cost; --out writes
 // every difference as NDJSON for a reconciliation job.
 import { EXIT } from '../../cli/exit-codes.js';
 import type { Deps } from '../../cli/deps.js';
-import { configSecrets, loadConfig, type ConfigFlags } from '../../core/config.js';
+import { apiHeaders, configSecrets, loadConfig, profileOf, type ConfigFlags } from '../../core/config.js';
+import { withSeverityLabel } from '../../core/severity-label.js';
 import { UsageError } from '../../core/errors.js';
 import { atOrAbove, classify } from '../../core/severity.js';
 import { parseSince } from '../../logs/since.js';
@@ -22,9 +24,12 @@ export async function runSyncDiff(opts: SyncDiffOptions, deps: Deps): Promise<nu
   const config = await loadConfig(opts, deps.env, deps.cwd, (m) => deps.io.err(`warning: ${m}\n`));
   for (const s of configSecrets(config)) deps.io.redactor.add(s);
   if (!config.sync.local) throw new UsageError('sync diff: pass --local FILE|URL|redis://…?key=HASH (the local copy to compare)');
-  if (!config.apiKey) throw new UsageError('sync diff: set MAINTAINX_API_KEY (the remote listing needs it)');
+  const profile = profileOf(config);
+  if (!config.apiKey) throw new UsageError(`sync diff: set ${profile.env.apiKey} (the remote listing needs it)`);
   const facts = await probeRb004(
     {
+      provider: config.provider,
+      headers: apiHeaders(config),
       baseUrl: config.baseUrl,
       apiKey: config.apiKey,
       orgId: config.orgId,
@@ -39,19 +44,22 @@ export async function runSyncDiff(opts: SyncDiffOptions, deps: Deps): Promise<nu
   );
   if (opts.out) {
     const { writeDifferences } = await import('../../sync/ndjson-out.js');
-    await writeDifferences(opts.out, facts.diff, facts.remote, facts.local);
+    await writeDifferences(opts.out, facts.diff, facts.remote, facts.local, profile.records.fieldLabels);
   }
   const summary = summarise(facts);
   const { findings: raw } = analyseRb004(facts);
   const findings = classify(raw, () => [], config.policy);
-  if (opts.json) deps.io.out(`${JSON.stringify(summary, null, 2)}\n`);
-  else {
-    const p = palette(opts.color !== false && deps.io.color);
+  if (opts.json) {
+    // The counts first (what scripts read), then what they mean.
+    const verdict = findings.map((f) => withSeverityLabel({ code: f.code, severity: f.severity, message: f.message }, profile.severityLabel));
+    deps.io.out(`${JSON.stringify({ provider: profile.id, records: profile.records.noun, ...summary, findings: verdict }, null, 2)}\n`);
+  } else {
+    const p = palette(opts.color !== false && deps.io.color, profile.severityLabel);
     const d = facts.diff;
     const ids = (xs: number[]) => (xs.length ? `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? ', …' : ''}` : '—');
     deps.io.out(
       [
-        `${p.bold('sync diff')} ${config.baseUrl} vs ${config.sync.local}`,
+        `${p.bold('sync diff')} ${profile.name} ${profile.records.noun} ${config.baseUrl} vs ${config.sync.local}`,
         `  remote ${summary.remoteCount}  local ${summary.localCount}  in sync ${summary.inSync}${summary.partial ? p.yellow(`  PARTIAL: ${facts.listing.partialReason ?? ''}`) : ''}`,
         `  missing locally ${String(summary.missingLocally).padStart(6)}  ${p.dim(ids(d.missingLocally))}`,
         `  extra locally   ${String(summary.extraLocally).padStart(6)}  ${p.dim(ids(d.extraLocally))}`,

@@ -2,6 +2,7 @@
 // finding means for the incident is decided in core/severity.ts.
 import type { Check, UnratedFinding } from '../../core/types.js';
 import { degradedComponents } from '../../vendor/status-formats.js';
+import { providerProfile } from '../../providers/registry.js';
 import type { Rb001Facts } from './probe.js';
 
 export interface Rb001Analysis {
@@ -87,7 +88,9 @@ export function analyseRb001(f: Rb001Facts): Rb001Analysis {
 type Add = (check: string, code: string, message: string, evidence: Record<string, unknown>) => void;
 
 function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
-  const path = '/users?limit=1';
+  const profile = providerProfile(f.provider);
+  const path = profile.health.path;
+  const resource = path.replace(/\?.*$/, '');
   if (f.httpSkipped) return void checks.push(skipped('http', f.httpSkipped));
   if (!f.http) return void checks.push(skipped('http', 'no connection'));
   const h = f.http;
@@ -101,14 +104,14 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
   const rate = rateLimit(h.headers);
   const contentType = String(h.headers['content-type'] ?? '');
   const data = { httpStatus: h.status, contentType, ttfbMs: h.ttfbMs, totalMs: h.durationMs, rateLimit: rate, bytes: h.body.length };
-  const error = vendorError(h.body);
+  const error = profile.errorText(h.body) ?? vendorError(h.body);
   const check = (summary: string) => checks.push({ id: 'http', status: 'ok', durationMs: h.durationMs, summary, data });
   if (h.status === 200) {
     const parsed = tryJson(h.body);
-    const ok = typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as Record<string, unknown>)['users']);
+    const ok = profile.health.bodyOk(parsed);
     check(`GET ${path}: HTTP 200 in ${h.durationMs} ms (TTFB ${h.ttfbMs} ms)${rate.remaining !== undefined ? `, ${rate.remaining}/${rate.limit ?? '?'} requests left` : ''}`);
     if (!ok) {
-      add('http', 'http_unexpected_body', `GET ${path} answered 200 but not with the API's JSON (${contentType || 'no content-type'}): a proxy, captive portal or wrong --base-url?`, { httpStatus: 200, contentType, sample: sample(h.body) });
+      add('http', 'http_unexpected_body', `GET ${path} answered 200 but not with the ${profile.name} API's JSON (${contentType || 'no content-type'}): a proxy, captive portal or wrong --base-url?`, { httpStatus: 200, contentType, expected: profile.health.expects, sample: sample(h.body) });
     }
     return;
   }
@@ -117,13 +120,15 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
   if (h.status === 401) {
     const html = contentType.includes('html');
     add('http', 'http_auth_invalid', `The API rejected the API key (401${error ? ` "${error}"` : html ? ', an HTML page: the token may not have been sent' : ''})`, ev);
-  } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read /users (403${error ? ` "${error}"` : ''})`, ev);
+  } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read ${resource} (403${error ? ` "${error}"` : ''})${profile.id === 'flexport' ? ': check the key\'s scopes' : ''}`, ev);
   else if (h.status === 429) {
     const wait = rate.retryAfterS ?? rate.resetS ?? retryIn(error);
     add('http', 'http_rate_limited', `Rate limited (429)${rate.limit ? `: limit ${rate.limit} requests per window` : ''}${wait !== undefined ? `, retry in ${wait} s` : ''}`, { ...ev, retryInS: wait });
   } else if (h.status >= 500) add('http', 'http_server_error', `The API answered ${h.status}${error ? ` "${error}"` : ''}: trouble on the vendor side`, ev);
-  else if (h.status === 400 && /organization/i.test(error ?? '')) {
+  else if (h.status === 400 && profile.usesOrgId && /organization/i.test(error ?? '')) {
     add('http', 'http_bad_request', `The API wants an organization id: ${error} Pass --org-id (or MAINTAINX_ORG_ID).`, ev);
+  } else if (h.status === 400 && profile.defaults.apiVersion && /version/i.test(error ?? '')) {
+    add('http', 'http_bad_request', `The API refused the API version (${error}): check --api-version (sent as ${Object.keys(profile.headers({})).join(', ')})`, ev);
   } else add('http', 'http_unexpected_body', `GET ${path} answered ${h.status}${error ? ` "${error}"` : ''}: is --base-url right (${f.target.url})?`, { ...ev, sample: sample(h.body) });
 }
 
@@ -144,7 +149,15 @@ export function rateLimit(h: Record<string, string | string[] | undefined>): Rat
     const x = Number(Array.isArray(v) ? v[0] : v);
     return v === undefined || !Number.isFinite(x) ? undefined : x;
   };
-  return { limit: n('x-rate-limit-limit'), remaining: n('x-rate-limit-remaining'), resetS: n('x-rate-limit-reset'), retryAfterS: n('retry-after') };
+  // MaintainX spells them X-Rate-Limit-*; others (Flexport's seed greps for
+  // it) X-RateLimit-* or the IETF RateLimit-*.
+  const first = (...names: string[]) => names.map(n).find((x) => x !== undefined);
+  return {
+    limit: first('x-rate-limit-limit', 'x-ratelimit-limit', 'ratelimit-limit'),
+    remaining: first('x-rate-limit-remaining', 'x-ratelimit-remaining', 'ratelimit-remaining'),
+    resetS: first('x-rate-limit-reset', 'x-ratelimit-reset', 'ratelimit-reset'),
+    retryAfterS: n('retry-after'),
+  };
 }
 
 function tryJson(s: string): unknown {
@@ -155,14 +168,9 @@ function tryJson(s: string): unknown {
   }
 }
 
-/** MaintainX errors: `{"error":"..."}` on reads, `{"errors":[{error}]}` on writes. */
+/** MaintainX errors (`{"error":"..."}` on reads, `{"errors":[{error}]}` on writes): the fallback for any provider. */
 export function vendorError(body: string): string | undefined {
-  const j = tryJson(body);
-  if (typeof j !== 'object' || j === null) return undefined;
-  const o = j as Record<string, unknown>;
-  if (typeof o['error'] === 'string') return o['error'];
-  const first = Array.isArray(o['errors']) ? (o['errors'][0] as Record<string, unknown> | undefined) : undefined;
-  return typeof first?.['error'] === 'string' ? first['error'] : undefined;
+  return providerProfile('maintainx').errorText(body);
 }
 
 function retryIn(error: string | undefined): number | undefined {

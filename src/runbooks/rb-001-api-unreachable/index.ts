@@ -1,3 +1,4 @@
+import { apiHeaders } from '../../core/config.js';
 import type { Runbook } from '../types.js';
 import type { Rb001Input } from './probe.js';
 
@@ -9,7 +10,7 @@ export const rb001: Runbook<Rb001Input> = {
   // status page, and says the authenticated request was skipped.
   inputs: (c) => ({
     ok: true,
-    input: { baseUrl: c.baseUrl, statusUrl: c.statusUrl, apiKey: c.apiKey, orgId: c.orgId, timeoutMs: c.timeoutMs, caFile: c.caFile, dnsServers: c.dnsServers },
+    input: { provider: c.provider, headers: apiHeaders(c), baseUrl: c.baseUrl, statusUrl: c.statusUrl, apiKey: c.apiKey, orgId: c.orgId, timeoutMs: c.timeoutMs, caFile: c.caFile, dnsServers: c.dnsServers },
   }),
   // Loaded when run: a diagnosis that skips RB-001 never pays for tls/dns/http.
   async run(input, ctx) {

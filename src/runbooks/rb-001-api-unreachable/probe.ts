@@ -12,9 +12,14 @@ import { connectTcp, type TcpOutcome } from '../../net/tcp.js';
 import { now, since } from '../../net/timing.js';
 import { handshake, type TlsOutcome } from '../../net/tls.js';
 import { readStatusPage, type StatusOutcome } from '../../vendor/status-page.js';
+import { providerProfile, type ProviderId } from '../../providers/registry.js';
 import type { Progress } from '../types.js';
 
 export interface Rb001Input {
+  /** Whose API: the profile gives the health request and its headers. Default maintainx. */
+  provider?: ProviderId;
+  /** Headers beyond Authorization (x-organization-id, Flexport-Version). */
+  headers?: Record<string, string>;
   baseUrl: string;
   statusUrl: string;
   apiKey?: string;
@@ -27,6 +32,7 @@ export interface Rb001Input {
 type NoSocket<T> = T extends { socket: unknown } ? Omit<T, 'socket'> : T;
 
 export interface Rb001Facts {
+  provider?: ProviderId;
   target: { host: string; port: number; scheme: 'http' | 'https'; url: string };
   dns: DnsOutcome;
   tcp?: NoSocket<TcpOutcome>;
@@ -44,7 +50,9 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
   const port = base.port ? Number(base.port) : scheme === 'https' ? 443 : 80;
   const host = base.hostname;
-  const url = new URL(`${base.href.replace(/\/+$/, '')}/users?limit=1`);
+  const profile = providerProfile(input.provider);
+  const healthPath = profile.health.path;
+  const url = new URL(`${base.href.replace(/\/+$/, '')}${healthPath}`);
   const ca = await readCa(input.caFile);
 
   progress.start('status-page', 'status page');
@@ -53,7 +61,7 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
     return s;
   });
 
-  const facts: Omit<Rb001Facts, 'status' | 'totalMs' | 'requests'> = { target: { host, port, scheme, url: url.href }, dns: undefined as unknown as DnsOutcome };
+  const facts: Omit<Rb001Facts, 'status' | 'totalMs' | 'requests'> = { provider: profile.id, target: { host, port, scheme, url: url.href }, dns: undefined as unknown as DnsOutcome };
   let apiRequests = 0;
   await (async () => {
     progress.start('dns', `DNS ${host}`);
@@ -80,13 +88,12 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
     }
 
     if (!input.apiKey) {
-      facts.httpSkipped = 'no API key: set MAINTAINX_API_KEY to probe GET /users';
+      facts.httpSkipped = `no API key: set ${profile.env.apiKey} to probe GET ${healthPath.replace(/\?.*$/, '')}`;
       socket.destroy();
       return;
     }
-    progress.start('http', 'GET /users?limit=1');
-    const headers: Record<string, string> = { authorization: `Bearer ${input.apiKey}` };
-    if (input.orgId) headers['x-organization-id'] = input.orgId;
+    progress.start('http', `GET ${healthPath}`);
+    const headers: Record<string, string> = { ...(input.headers ?? profile.headers({ orgId: input.orgId })), authorization: `Bearer ${input.apiKey}` };
     apiRequests++;
     facts.http = await httpGet(socket, { url, headers, timeoutMs: input.timeoutMs, signal });
     progress.end('http', facts.http.ok && facts.http.status < 400, facts.http.ok ? `HTTP ${facts.http.status}` : facts.http.kind);

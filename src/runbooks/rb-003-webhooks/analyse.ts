@@ -1,5 +1,6 @@
 // RB-003 analysis (pure): receiver and queue facts → checks and findings.
 import type { Check, UnratedFinding } from '../../core/types.js';
+import { webhookVendor } from '../../webhooks/vendors.js';
 import type { Rb003Facts } from './probe.js';
 
 const SLOW_MS = 5000;
@@ -8,6 +9,7 @@ export function analyseRb003(f: Rb003Facts): { checks: Check[]; findings: Unrate
   const checks: Check[] = [];
   const findings: UnratedFinding[] = [];
   const add = (check: string, code: string, message: string, evidence: Record<string, unknown>) => findings.push({ check, code, message, evidence });
+  const vendor = webhookVendor(f.provider ?? 'maintainx');
 
   const r = f.receiver;
   if (r?.mode === 'conformance') {
@@ -18,22 +20,22 @@ export function analyseRb003(f: Rb003Facts): { checks: Check[]; findings: Unrate
       status: 'ok',
       durationMs: Math.max(0, ...result.checks.map((c) => c.ms ?? 0)),
       summary: `${result.url}: ${result.checks.filter((c) => c.status === 'pass').length}/${result.checks.filter((c) => c.status !== 'n/a').length} conformance checks passed (${result.scheme} signatures)${failed.length ? `; failed: ${failed.map((c) => c.id).join(', ')}` : ''}`,
-      data: { url: result.url, scheme: result.scheme, checks: result.checks, requests: result.requests },
+      data: { url: result.url, provider: result.provider, scheme: result.scheme, checks: result.checks, requests: result.requests },
     });
     for (const x of result.findings) findings.push({ ...x, check: 'receiver' });
   } else if (r?.mode === 'unsigned') {
     const p = r.probe;
     if (!p.reachable) {
       checks.push({ id: 'receiver', status: 'ok', durationMs: p.ms, summary: `${r.url}: ${p.reason}`, data: { code: p.code } });
-      add('receiver', 'receiver_unreachable', `The webhook receiver ${r.url} cannot be reached: ${p.reason} (${p.code}); MaintainX's deliveries fail the same way`, { url: r.url, code: p.code, ms: p.ms });
+      add('receiver', 'receiver_unreachable', `The webhook receiver ${r.url} cannot be reached: ${p.reason} (${p.code}); ${vendor.name}'s deliveries fail the same way`, { url: r.url, code: p.code, ms: p.ms });
     } else {
-      checks.push({ id: 'receiver', status: 'ok', durationMs: p.ms, summary: `${r.url}: an unsigned delivery got HTTP ${p.httpStatus} in ${Math.round(p.ms)} ms (set MAINTAINX_WEBHOOK_SECRET for the full signature conformance)`, data: { httpStatus: p.httpStatus, ms: p.ms } });
+      checks.push({ id: 'receiver', status: 'ok', durationMs: p.ms, summary: `${r.url}: an unsigned delivery got HTTP ${p.httpStatus} in ${Math.round(p.ms)} ms (set ${vendor.secretEnv} for the full signature conformance)`, data: { httpStatus: p.httpStatus, ms: p.ms, secretEnv: vendor.secretEnv } });
       if (p.httpStatus >= 200 && p.httpStatus < 300) {
         add('receiver', 'receiver_accepts_invalid_signature', `The receiver accepted a delivery with no signature at all (HTTP ${p.httpStatus}): anyone can post events to it`, { url: r.url, httpStatus: p.httpStatus });
       } else if (p.httpStatus === 502 || p.httpStatus === 503 || p.httpStatus === 504) {
         add('receiver', 'receiver_unreachable', `The receiver's proxy answered ${p.httpStatus}: the application behind it is down`, { url: r.url, httpStatus: p.httpStatus });
       }
-      if (p.ms > SLOW_MS) add('receiver', 'receiver_slow', `The receiver took ${Math.round(p.ms)} ms to answer; MaintainX gives up after 10 s`, { url: r.url, ms: p.ms, limitMs: 10_000 });
+      if (p.ms > SLOW_MS) add('receiver', 'receiver_slow', `The receiver took ${Math.round(p.ms)} ms to answer; ${vendor.givesUp(10_000)}`, { url: r.url, ms: p.ms, limitMs: 10_000 });
     }
   }
 

@@ -7,7 +7,19 @@ export const rb003: Runbook<Rb003Input> = {
   implemented: true,
   inputs: (c) =>
     c.webhookUrl || c.redisUrl
-      ? { ok: true, input: { webhookUrl: c.webhookUrl, webhookSecret: c.webhookSecret, redisUrl: c.redisUrl, queue: c.queue, timeoutMs: c.timeoutMs, timeoutGiven: c.sources['timeoutMs'] !== 'default', orgId: c.orgId } }
+      ? {
+          ok: true,
+          input: {
+            provider: c.provider,
+            webhookUrl: c.webhookUrl,
+            webhookSecret: c.webhookSecret,
+            redisUrl: c.redisUrl,
+            queue: c.queue,
+            timeoutMs: c.timeoutMs,
+            timeoutGiven: c.sources['timeoutMs'] !== 'default',
+            orgId: c.orgId,
+          },
+        }
       : { ok: false, reason: 'no webhook receiver or Redis queue to check', flag: '--webhook-url URL and/or --redis-url URL' },
   async run(input, ctx) {
     const [{ probeRb003 }, { analyseRb003 }] = await Promise.all([import('./probe.js'), import('./analyse.js')]);

@@ -1,16 +1,20 @@
-// RB-003 probe: the receiver (full conformance when the signing secret is
-// known, else one unsigned POST) and the queue in Redis (read-only), at the
-// same time. Facts only; analyse.ts judges them.
+// RB-003 probe: the receiver (full conformance with the provider's events and
+// scheme when the signing secret is known, else one unsigned POST) and the
+// queue in Redis (read-only), at the same time. Facts only; analyse.ts
+// judges them.
 import type { QueueConfig } from '../../core/config.js';
 import { errorMessage } from '../../core/errors.js';
 import { now, since } from '../../net/timing.js';
 import { closeRedis, connectRedis, RedisUnreachable } from '../../redis/connect.js';
 import type { ConformanceResult } from '../../webhooks/conformance.js';
 import type { InspectResult } from '../../webhooks/inspect.js';
+import type { WebhookProvider } from '../../webhooks/vendors.js';
 import type { Progress } from '../types.js';
 import { probeUnsigned, type UnsignedProbe } from './receiver-probe.js';
 
 export interface Rb003Input {
+  /** Whose deliveries to imitate (default maintainx). */
+  provider?: WebhookProvider;
   webhookUrl?: string;
   webhookSecret?: string;
   redisUrl?: string;
@@ -25,6 +29,8 @@ export type ReceiverFacts = { url: string; mode: 'conformance'; result: Conforma
 export type RedisFacts = { ok: true; inspect: InspectResult; ms: number } | { ok: false; code: string; message: string; ms: number };
 
 export interface Rb003Facts {
+  /** Default maintainx. */
+  provider?: WebhookProvider;
   receiver?: ReceiverFacts;
   redis?: RedisFacts;
   queue: QueueConfig;
@@ -34,7 +40,7 @@ export interface Rb003Facts {
 export async function probeRb003(input: Rb003Input, progress: Progress, signal: AbortSignal): Promise<Rb003Facts> {
   const [receiver, redis] = await Promise.all([probeReceiver(input, progress, signal), probeQueue(input, progress)]);
   const requests = receiver ? (receiver.mode === 'conformance' ? receiver.result.requests : 1) : 0;
-  return { receiver, redis, queue: input.queue, requests };
+  return { provider: input.provider ?? 'maintainx', receiver, redis, queue: input.queue, requests };
 }
 
 async function probeReceiver(input: Rb003Input, progress: Progress, signal: AbortSignal): Promise<ReceiverFacts | undefined> {
@@ -42,19 +48,21 @@ async function probeReceiver(input: Rb003Input, progress: Progress, signal: Abor
   if (!url) return undefined;
   if (!input.webhookSecret) {
     progress.start('receiver', `POST ${url} (unsigned)`);
-    const probe = await probeUnsigned(url, input.timeoutMs, signal);
+    const probe = await probeUnsigned(url, input.timeoutMs, signal, input.provider);
     progress.end('receiver', probe.reachable, probe.reachable ? `HTTP ${probe.httpStatus}` : probe.code);
     return { url, mode: 'unsigned', probe };
   }
-  const { runConformance } = await import('../../webhooks/conformance.js');
+  const [{ runConformance }, { webhookVendor }] = await Promise.all([import('../../webhooks/conformance.js'), import('../../webhooks/vendors.js')]);
+  const provider = input.provider ?? 'maintainx';
   const result = await runConformance({
     url,
     secret: input.webhookSecret,
-    scheme: 'maintainx',
+    provider,
+    scheme: webhookVendor(provider).defaultScheme,
     timeoutMs: input.timeoutGiven ? input.timeoutMs : undefined,
     signal,
     progress,
-    orgId: input.orgId ? Number(input.orgId) : undefined,
+    orgId: provider === 'maintainx' && input.orgId ? Number(input.orgId) : undefined,
   });
   return { url, mode: 'conformance', result };
 }

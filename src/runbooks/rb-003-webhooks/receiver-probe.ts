@@ -1,6 +1,7 @@
 // Without the signing secret, RB-003 can still ask two things of the
 // receiver: does it answer at all (and how fast), and does it turn away a
-// delivery that carries no signature. One unsigned POST answers both.
+// delivery that carries no signature. One unsigned POST answers both: a body
+// of the provider's shape, so only the missing signature can be refused.
 import { request } from 'undici';
 import { errorCode, errorMessage, rootCause } from '../../core/errors.js';
 import { exchangeDeadline, now, since } from '../../net/timing.js';
@@ -9,11 +10,27 @@ export type UnsignedProbe =
   | { reachable: true; httpStatus: number; ms: number }
   | { reachable: false; code: string; reason: string; ms: number };
 
+const NOTE = 'mx-runbook unsigned probe: a receiver must reject this';
+
+/** The unsigned body: MaintainX-shaped, or a Flexport event (ids far above real ones). */
+export function unsignedBody(provider: 'maintainx' | 'flexport' = 'maintainx', at = new Date()): string {
+  if (provider === 'flexport') {
+    return JSON.stringify({
+      _object: '/event',
+      id: 979_999_999,
+      type: '/shipment_leg#departed',
+      created_at: at.toISOString(),
+      data: { _object: '/shipment_leg', id: 959_999_999, shipment: { _object: '/api/refs/object', ref_type: '/shipment', id: 939_999_999, link: 'https://api.flexport.com/shipments/939999999' }, note: NOTE },
+    });
+  }
+  return JSON.stringify({ workOrderId: 1, orgId: 1, occurredAt: at.toISOString(), note: NOTE });
+}
+
 /** MaintainX gives a receiver 10 s; we never wait longer than that or --timeout. */
-export async function probeUnsigned(url: string, timeoutMs: number, signal?: AbortSignal): Promise<UnsignedProbe> {
+export async function probeUnsigned(url: string, timeoutMs: number, signal?: AbortSignal, provider: 'maintainx' | 'flexport' = 'maintainx'): Promise<UnsignedProbe> {
   const t0 = now();
   const limit = Math.min(timeoutMs, 10_000);
-  const body = JSON.stringify({ workOrderId: 1, orgId: 1, occurredAt: new Date().toISOString(), note: 'mx-runbook unsigned probe: a receiver must reject this' });
+  const body = unsignedBody(provider);
   const deadline = exchangeDeadline(limit, signal);
   try {
     const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'mx-runbook' }, signal: deadline.signal, headersTimeout: limit, bodyTimeout: limit });

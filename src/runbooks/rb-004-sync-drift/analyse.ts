@@ -1,6 +1,7 @@
 // RB-004 analysis (pure): the diff → the `diff` check and the drift findings,
 // each with its counts and a sample of ids.
 import type { Check, UnratedFinding } from '../../core/types.js';
+import { providerProfile } from '../../providers/registry.js';
 import type { Rb004Facts } from './probe.js';
 
 const SAMPLE = 10;
@@ -38,23 +39,27 @@ export function analyseRb004(f: Rb004Facts): { checks: Check[]; findings: Unrate
   const findings: UnratedFinding[] = [];
   const add = (code: string, message: string, evidence: Record<string, unknown>) => findings.push({ check: 'diff', code, message, evidence });
   const judged = Math.max(1, d.remoteCount);
+  const profile = providerProfile(f.provider);
+  const noun = profile.records.noun;
+  const labels = profile.records.fieldLabels;
   const window = f.sinceMs !== undefined ? ` changed since ${new Date(f.sinceMs).toISOString()}` : '';
   if (d.missingLocally.length) {
     const share = d.missingLocally.length / judged;
-    add('records_missing_locally', `${d.missingLocally.length} of ${d.remoteCount} work orders${window} are missing locally (${pct(share)}): first ${d.missingLocally.slice(0, SAMPLE).join(', ')}`, { count: d.missingLocally.length, share: round(share), remoteCount: d.remoteCount, ids: d.missingLocally.slice(0, SAMPLE) });
+    add('records_missing_locally', `${d.missingLocally.length} of ${d.remoteCount} ${noun}${window} are missing locally (${pct(share)}): first ${d.missingLocally.slice(0, SAMPLE).join(', ')}`, { count: d.missingLocally.length, share: round(share), remoteCount: d.remoteCount, ids: d.missingLocally.slice(0, SAMPLE) });
   }
   if (d.stale.length) {
     const share = d.stale.length / judged;
     const reasons = new Map<string, number>();
-    for (const x of d.stale) for (const r of x.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-    add('records_stale_locally', `${d.stale.length} work orders (${pct(share)}) are stale locally (${[...reasons].map(([r, c]) => `${r} differs on ${c}`).join(', ')}): first ${d.stale.slice(0, SAMPLE).map((x) => x.id).join(', ')}`, { count: d.stale.length, share: round(share), reasons: Object.fromEntries(reasons), sample: d.stale.slice(0, SAMPLE) });
+    // Reasons in the vendor's field names (Flexport: name, transportation_mode, updated_at).
+    for (const x of d.stale) for (const r of x.reasons) reasons.set(labels[r], (reasons.get(labels[r]) ?? 0) + 1);
+    add('records_stale_locally', `${d.stale.length} ${noun} (${pct(share)}) are stale locally (${[...reasons].map(([r, c]) => `${r} differs on ${c}`).join(', ')}): first ${d.stale.slice(0, SAMPLE).map((x) => x.id).join(', ')}`, { count: d.stale.length, share: round(share), reasons: Object.fromEntries(reasons), sample: d.stale.slice(0, SAMPLE) });
   }
   if (d.extraLocally.length) {
-    add('records_extra_locally', `${d.extraLocally.length} local work orders no longer exist in MaintainX (deleted or from another org): first ${d.extraLocally.slice(0, SAMPLE).join(', ')}`, { count: d.extraLocally.length, ids: d.extraLocally.slice(0, SAMPLE) });
+    add('records_extra_locally', `${d.extraLocally.length} local ${noun} no longer exist in ${profile.name} (deleted${profile.usesOrgId ? ' or from another org' : ' or from another account'}): first ${d.extraLocally.slice(0, SAMPLE).join(', ')}`, { count: d.extraLocally.length, ids: d.extraLocally.slice(0, SAMPLE) });
   }
   // Whether the lag matters is the severity rule's call (thresholds.syncLagS).
   if (d.lagSeconds !== null && d.lagSeconds > 0) {
-    add('sync_lag', `The local copy is ${duration(d.lagSeconds)} behind: newest change in MaintainX vs newest locally`, { lagSeconds: d.lagSeconds });
+    add('sync_lag', `The local copy is ${duration(d.lagSeconds)} behind: newest change in ${profile.name} vs newest locally`, { lagSeconds: d.lagSeconds });
   }
   if (f.listing.partial) {
     add('listing_partial', `The remote listing stopped early (${f.listing.partialReason ?? 'unknown reason'}) after ${f.listing.pages} pages: the diff covers only what was read`, { reason: f.listing.partialReason, pages: f.listing.pages, cursorLoop: f.listing.cursorLoop, remoteCount: d.remoteCount });

@@ -1,3 +1,4 @@
+import { apiHeaders, profileOf } from '../../core/config.js';
 import { parseSince } from '../../logs/since.js';
 import type { Runbook } from '../types.js';
 import type { Rb004Input } from './probe.js';
@@ -8,10 +9,12 @@ export const rb004: Runbook<Rb004Input> = {
   implemented: true,
   inputs: (c) => {
     if (!c.sync.local) return { ok: false, reason: 'no local copy to compare', flag: '--local FILE|URL|redis://…?key=HASH' };
-    if (!c.apiKey) return { ok: false, reason: 'the remote listing needs an API key', flag: 'MAINTAINX_API_KEY' };
+    if (!c.apiKey) return { ok: false, reason: 'the remote listing needs an API key', flag: profileOf(c).env.apiKey };
     return {
       ok: true,
       input: {
+        provider: c.provider,
+        headers: apiHeaders(c),
         baseUrl: c.baseUrl,
         apiKey: c.apiKey,
         orgId: c.orgId,

@@ -1,15 +1,19 @@
-// RB-004 probe: the whole remote work-order listing (cursor pages of 200,
-// inside the request budget) and the local copy, read at the same time, then
+// RB-004 probe: the whole remote listing (the provider's records and paging:
+// MaintainX work orders in cursor pages of 200, Flexport shipments in pages
+// of 100; inside the request budget) and the local copy, read at the same time, then
 // compared. The comparison is pure (src/sync/diff.ts); this is the I/O.
 import { now, since } from '../../net/timing.js';
 import { readLocal } from '../../sync/local-source.js';
 import { diffRecords, type DiffResult } from '../../sync/diff.js';
 import { RecordSet } from '../../sync/records.js';
 import { createClient } from '../../vendor/maintainx/client.js';
-import { listWorkOrders } from '../../vendor/maintainx/list-workorders.js';
+import { providerProfile, type ProviderId } from '../../providers/registry.js';
 import type { Progress } from '../types.js';
 
 export interface Rb004Input {
+  /** Whose listing (work orders or shipments); default maintainx. */
+  provider?: ProviderId;
+  headers?: Record<string, string>;
   baseUrl: string;
   apiKey: string;
   orgId?: string;
@@ -22,6 +26,7 @@ export interface Rb004Input {
 }
 
 export interface Rb004Facts {
+  provider?: ProviderId;
   diff: DiffResult;
   remote: RecordSet;
   local: RecordSet;
@@ -34,14 +39,16 @@ export interface Rb004Facts {
 
 export async function probeRb004(input: Rb004Input, progress: Progress, signal: AbortSignal): Promise<Rb004Facts> {
   const t0 = now();
-  const client = createClient({ baseUrl: input.baseUrl, apiKey: input.apiKey, orgId: input.orgId, timeoutMs: input.timeoutMs, budget: input.budget, signal });
+  const profile = providerProfile(input.provider);
+  const list = await profile.records.lister();
+  const client = createClient({ baseUrl: input.baseUrl, apiKey: input.apiKey, orgId: input.orgId, headers: input.headers, timeoutMs: input.timeoutMs, budget: input.budget, signal });
   const remote = new RecordSet();
   try {
-    progress.start('remote', 'listing work orders');
+    progress.start('remote', `listing ${profile.records.noun}`);
     progress.start('local', `reading ${input.local.replace(/\/\/[^@/]*@/, '//')}`);
     const [listing, local] = await Promise.all([
-      listWorkOrders(client, { limit: 200, since: input.sinceMs, maxPages: input.maxPages, onItem: (wo) => void remote.add(wo) }).then((l) => {
-        progress.end('remote', !l.partial, `${remote.size} work orders in ${l.pages} pages${l.partial ? ' (partial)' : ''}`);
+      list(client, { since: input.sinceMs, maxPages: input.maxPages, onItem: (r) => void remote.add(r) }).then((l) => {
+        progress.end('remote', !l.partial, `${remote.size} ${profile.records.noun} in ${l.pages} pages${l.partial ? ' (partial)' : ''}`);
         return l;
       }),
       readLocal(input.local, { timeoutMs: input.timeoutMs, signal }).then((l) => {
@@ -51,6 +58,7 @@ export async function probeRb004(input: Rb004Input, progress: Progress, signal: 
     ]);
     const diff = diffRecords(remote, local.records, { since: input.sinceMs });
     return {
+      provider: profile.id,
       diff,
       remote,
       local: local.records,

@@ -12,10 +12,10 @@ export const LIMITS = { samples: [1, 100], concurrency: [1, 16] } as const;
  * the page size); a path with a query is kept as given. Null when it is not
  * a path (a URL would send the key elsewhere).
  */
-export function normaliseEndpoint(raw: string): string | null {
+export function normaliseEndpoint(raw: string, sizeParam = 'limit'): string | null {
   const e = raw.trim();
   if (!e.startsWith('/') || e.startsWith('//') || /\s/.test(e)) return null;
-  return e.includes('?') ? e : `${e}?limit=10`;
+  return e.includes('?') ? e : `${e}?${sizeParam}=10`;
 }
 
 /**

@@ -42,6 +42,8 @@ export interface SweepOptions {
   baseUrl: string;
   apiKey: string;
   orgId?: string | number;
+  /** Headers beyond Authorization from the provider profile (x-organization-id, Flexport-Version). */
+  headers?: Record<string, string>;
   /** Bound on each request: connect, headers and body together. */
   timeoutMs: number;
   /** Paths with query, relative to the base URL (default DEFAULT_ENDPOINTS). */
@@ -128,7 +130,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   for (const e of endpoints) {
     if (!e.startsWith('/') || e.startsWith('//')) throw new TypeError(`endpoint must be a path starting with /: ${e}`);
   }
-  const headers: Record<string, string> = { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json', 'user-agent': 'mx-runbook' };
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'mx-runbook', ...lowerKeys(opts.headers), authorization: `Bearer ${opts.apiKey}` };
   if (opts.orgId !== undefined && String(opts.orgId) !== '') headers['x-organization-id'] = String(opts.orgId);
 
   const life = new AbortController();
@@ -162,7 +164,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     // not the one that arrived last: a slow early answer carries an old count.
     if ((job.seq ?? 0) > st.rateSeq && noteRateHeaders(o.headers, rateLimit)) st.rateSeq = job.seq ?? 0;
     // The gate works from the lowest count seen: answers may arrive out of order.
-    const remaining = headerNumber(o.headers, 'x-rate-limit-remaining');
+    const remaining = rateHeader(o.headers, 'remaining');
     if (remaining !== undefined) st.lowestRemaining = Math.min(st.lowestRemaining ?? remaining, remaining);
     if (o.status >= 200 && o.status < 300) {
       if (job.cold) ep.coldMs = o.ms;
@@ -354,11 +356,20 @@ function headerNumber(h: Record<string, string | string[] | undefined>, name: st
   return Number(v);
 }
 
-/** True when the answer carried X-Rate-Limit-Remaining. */
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** MaintainX's X-Rate-Limit-*, else X-RateLimit-* or the IETF RateLimit-* others send. */
+function rateHeader(h: Record<string, string | string[] | undefined>, what: 'limit' | 'remaining' | 'reset'): number | undefined {
+  return headerNumber(h, `x-rate-limit-${what}`) ?? headerNumber(h, `x-ratelimit-${what}`) ?? headerNumber(h, `ratelimit-${what}`);
+}
+
+/** True when the answer carried a remaining count. */
 function noteRateHeaders(h: Record<string, string | string[] | undefined>, rl: RateLimitSeen): boolean {
-  const limit = headerNumber(h, 'x-rate-limit-limit');
-  const remaining = headerNumber(h, 'x-rate-limit-remaining');
-  const reset = headerNumber(h, 'x-rate-limit-reset');
+  const limit = rateHeader(h, 'limit');
+  const remaining = rateHeader(h, 'remaining');
+  const reset = rateHeader(h, 'reset');
   if (remaining === undefined) return false;
   rl.remaining = remaining;
   if (limit !== undefined) rl.limit = limit;

@@ -1,9 +1,15 @@
-// A small MaintainX REST client that cannot make an incident worse: one
-// keep-alive undici Pool (at most 4 connections), a hard request budget,
-// X-Rate-Limit-* bookkeeping with a reserve it never spends, 429 back-off
-// (Retry-After, X-Rate-Limit-Reset, the body's "retry in N seconds", 10 s),
-// bounded retries for 5xx and dropped connections, and every request bounded
-// by timeoutMs. Callers get typed errors; none of them ever carries the key.
+// A small REST client (MaintainX, and Flexport through the same code) that
+// cannot make an incident worse: one keep-alive undici Pool (at most 4
+// connections), a hard request budget, rate-limit bookkeeping with a reserve
+// it never spends, 429 back-off (Retry-After, the reset header, the body's
+// "retry in N seconds", else default429WaitMs = 10 s), bounded retries for
+// 5xx and dropped connections, and every request bounded by timeoutMs.
+// Callers get typed errors; none of them ever carries the key.
+//
+// Rate-limit headers, first found wins per field: X-Rate-Limit-* (MaintainX),
+// X-RateLimit-* (GitHub style), IETF RateLimit-*. A reset above 1e9 is an
+// epoch-seconds timestamp, anything else seconds from now. Flexport documents
+// none of them and answers a 429 with nothing to go by: the default wait.
 //
 // undici is loaded with this module, so commands that may not need the API
 // should import it lazily (see src/net/get.ts on undici's start-up cost).
@@ -38,6 +44,14 @@ export interface ClientOptions {
   now?: () => number;
   /** Jitter source for the back-off, in [0, 1); injectable for tests. */
   random?: () => number;
+  /**
+   * Extra request headers (e.g. `Flexport-Version: 2`), sent lower-cased and
+   * merged after the defaults, so they may replace accept or user-agent;
+   * never `authorization`, which is always the Bearer apiKey.
+   */
+  headers?: Record<string, string>;
+  /** Wait after a 429 that says nothing of when to retry (no Retry-After, no reset, no "retry in N s"); default 10 000. At least 1 s is waited whatever. */
+  default429WaitMs?: number;
 }
 
 export interface GetOptions {
@@ -84,7 +98,7 @@ export interface MaintainXClient {
 
 // ---------------------------------------------------------------- parsing helpers
 
-const DEFAULT_429_WAIT_S = 10;
+const DEFAULT_429_WAIT_MS = 10_000;
 /** The documented window; used when Remaining is sent without Reset. */
 const DEFAULT_WINDOW_MS = 60_000;
 /** A 429 never leads to an immediate retry, whatever Retry-After says. */
@@ -104,10 +118,44 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
-function headerNumber(headers: Record<string, string>, name: string): number | undefined {
+/** A reset value above this is an epoch-seconds timestamp (2001-09-09 on), not seconds from now. */
+const EPOCH_RESET_ABOVE = 1e9;
+
+/** The rate-limit header families, in order of preference: MaintainX, GitHub style, IETF draft. */
+const RATE_LIMIT_PREFIXES = ['x-rate-limit-', 'x-ratelimit-', 'ratelimit-'] as const;
+
+/**
+ * A rate-limit header's number. The IETF draft allows a quota policy after
+ * the value (`RateLimit-Limit: 100, 100;w=60`): only the leading number counts.
+ */
+function rateHeaderNumber(headers: Record<string, string>, name: string): number | undefined {
   const v = headers[name]?.trim();
-  if (v === undefined || !/^\d+(?:\.\d+)?$/.test(v)) return undefined;
-  return Number(v);
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(?:$|[,;])/.exec(v);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Limit, remaining and reset (seconds from `nowMs`) from whichever family of
+ * rate-limit headers the answer carries; each field from the first family
+ * that has it. Lower-case header names.
+ */
+export function parseRateLimitHeaders(headers: Record<string, string>, nowMs: number): RateLimitState {
+  const pick = (field: string): number | undefined => {
+    for (const prefix of RATE_LIMIT_PREFIXES) {
+      const n = rateHeaderNumber(headers, `${prefix}${field}`);
+      if (n !== undefined) return n;
+    }
+    return undefined;
+  };
+  const out: RateLimitState = {};
+  const limit = pick('limit');
+  const remaining = pick('remaining');
+  const reset = pick('reset');
+  if (limit !== undefined) out.limit = limit;
+  if (remaining !== undefined) out.remaining = remaining;
+  if (reset !== undefined) out.resetS = reset > EPOCH_RESET_ABOVE ? Math.max(0, reset - nowMs / 1000) : reset;
+  return out;
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date. */
@@ -125,13 +173,24 @@ export function parseRetryInBody(text: string): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
-/** The vendor's error text: `{"error":…}`, `{"errors":[{error}]}`, an HTML title, or the start of the body. */
+/**
+ * The vendor's error text: `{"error":…}`, `{"errors":[{error}]}`, Flexport's
+ * `{"error":{"code","message"}}` (as "message (code)"), an HTML title, or
+ * the start of the body.
+ */
 export function vendorErrorText(text: string): string {
   try {
     const j: unknown = JSON.parse(text);
     if (typeof j === 'object' && j !== null) {
       const o = j as Record<string, unknown>;
       if (typeof o.error === 'string') return o.error;
+      if (typeof o.error === 'object' && o.error !== null && !Array.isArray(o.error)) {
+        const e = o.error as Record<string, unknown>;
+        const message = typeof e.message === 'string' && e.message !== '' ? e.message : undefined;
+        const code = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
+        if (message !== undefined && code !== undefined) return `${message} (${code})`;
+        if (message !== undefined || code !== undefined) return (message ?? code)!;
+      }
       if (Array.isArray(o.errors)) {
         const parts = o.errors.map((e: unknown) =>
           typeof e === 'object' && e !== null && typeof (e as Record<string, unknown>).error === 'string'
@@ -162,6 +221,8 @@ export function createClient(opts: ClientOptions): MaintainXClient {
   const maxWaitMs = opts.maxWaitMs ?? 120_000;
   const timeoutMs = opts.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  const default429WaitMs = opts.default429WaitMs ?? DEFAULT_429_WAIT_MS;
+  if (!Number.isFinite(default429WaitMs) || default429WaitMs < 0) throw new RangeError(`default429WaitMs must be a non-negative number, got ${default429WaitMs}`);
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
   const sleep = opts.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
@@ -176,6 +237,14 @@ export function createClient(opts: ClientOptions): MaintainXClient {
     'user-agent': 'mx-runbook',
   };
   if (opts.orgId !== undefined && String(opts.orgId) !== '') headers['x-organization-id'] = String(opts.orgId);
+  for (const [name, value] of Object.entries(opts.headers ?? {})) {
+    // Refused here, not on the first request, where undici's error would pass for a failed request.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new TypeError(`invalid value for header ${name}`);
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') continue; // the key is the apiKey, and only that
+    headers[lower] = value;
+  }
 
   const pool = new Pool(origin, {
     connections: 4,
@@ -255,10 +324,9 @@ export function createClient(opts: ClientOptions): MaintainXClient {
     }
   }
 
-  function noteRateHeaders(h: Record<string, string>): void {
-    const limit = headerNumber(h, 'x-rate-limit-limit');
-    const remaining = headerNumber(h, 'x-rate-limit-remaining');
-    const reset = headerNumber(h, 'x-rate-limit-reset');
+  /** Notes the answer's rate-limit headers; returns its reset in seconds from now, if it had one. */
+  function noteRateHeaders(h: Record<string, string>): number | undefined {
+    const { limit, remaining, resetS: reset } = parseRateLimitHeaders(h, now());
     if (limit !== undefined) rl.limit = limit;
     if (remaining !== undefined) rl.remaining = gate.remaining = remaining;
     if (reset !== undefined) {
@@ -267,6 +335,7 @@ export function createClient(opts: ClientOptions): MaintainXClient {
     } else if (remaining !== undefined) {
       gate.resetAt = undefined;
     }
+    return reset;
   }
 
   async function beforeSend(path: string): Promise<void> {
@@ -350,14 +419,14 @@ export function createClient(opts: ClientOptions): MaintainXClient {
         continue;
       }
 
-      noteRateHeaders(raw.headers);
+      const resetS = noteRateHeaders(raw.headers);
       const { status } = raw;
       if (status === 429) {
         st.rateLimited += 1;
         const waitMs = parseRetryAfter(raw.headers['retry-after'], now())
-          ?? (() => { const r = headerNumber(raw.headers, 'x-rate-limit-reset'); return r === undefined ? undefined : r * 1000; })()
+          ?? (resetS === undefined ? undefined : resetS * 1000)
           ?? parseRetryInBody(raw.text)
-          ?? DEFAULT_429_WAIT_S * 1000;
+          ?? default429WaitMs;
         pauseFor(Math.max(MIN_429_WAIT_MS, waitMs), path, 'rate limited (429)');
         gate.remaining = undefined; // the wait covers the window
         await waitForPause();

@@ -19,45 +19,19 @@
 //   what was delivered stands. 401/403 (and any 4xx on the first page) are
 //   rethrown: there is no listing to speak of.
 
-import { ApiError, MaintainXError, type MaintainXClient } from './client.js';
+import type { ListedRecord, ListingClient, ListingOptions, ListingResult } from '../listing.js';
+import { ApiError, MaintainXError } from './client.js';
 
-export interface WorkOrderItem {
-  id: number;
-  /** Epoch ms. */
-  updatedAt: number;
-  status: string | null;
-  title: string | null;
-  priority: string | null;
-  /** The API's object, only when `includeRaw` is set. */
-  raw?: Record<string, unknown>;
-}
+export type { ListedRecord, ListingClient, ListingOptions, ListingResult } from '../listing.js';
 
-export interface ListWorkOrdersOptions {
+/** A listed work order: the shared ListedRecord (the names are MaintainX's own). */
+export type WorkOrderItem = ListedRecord;
+export type ListWorkOrdersResult = ListingResult;
+
+export interface ListWorkOrdersOptions extends ListingOptions {
   /** Page size, 1-200 (default 200). */
   limit?: number;
-  maxPages?: number;
-  /** Watermark (epoch ms): only work orders updated at or after it. */
-  since?: number;
-  includeRaw?: boolean;
-  onItem: (wo: WorkOrderItem) => void;
 }
-
-export interface ListWorkOrdersResult {
-  pages: number;
-  /** Work orders delivered to onItem. */
-  items: number;
-  /** Ids seen again on a later page (not delivered twice). */
-  duplicates: number;
-  /** List entries without an integer id or a parseable updatedAt (not delivered). */
-  invalid: number;
-  partial: boolean;
-  partialReason?: string;
-  cursorLoop: boolean;
-  /** Newest updatedAt delivered (epoch ms): the next run's watermark. */
-  newestUpdatedAt?: number;
-}
-
-export type ListingClient = Pick<MaintainXClient, 'get' | 'origin'>;
 
 type Next = { cursor: string } | { hostPath: string; key: string };
 

@@ -13,8 +13,6 @@ import { palette, type Palette } from '../../../render/style.js';
 import { truncate } from '../../../webhooks/failed-entry.js';
 import {
   DEFAULT_BULL_PREFIX,
-  DEFAULT_FAILED_KEY,
-  DEFAULT_QUEUE_KEY,
   inspectQueues,
   type BullInfo,
   type FailedEntry,
@@ -36,8 +34,9 @@ export async function runWebhookInspect(opts: WebhookInspectOptions, deps: Deps)
   if (!url) throw new UsageError('webhook inspect needs the Redis that holds the queue: pass --redis-url redis://host:6379 or set REDIS_URL');
   deps.io.redactor.add(passwordOfUrl(url));
   const keys = {
-    queueKey: key('--queue-key', opts.queueKey) ?? DEFAULT_QUEUE_KEY,
-    failedKey: key('--failed-key', opts.failedKey) ?? DEFAULT_FAILED_KEY,
+    // The provider's keys by default (maintainx:webhook:* or flexport:webhook:*), or the config file's.
+    queueKey: key('--queue-key', opts.queueKey) ?? config.queue.queueKey,
+    failedKey: key('--failed-key', opts.failedKey) ?? config.queue.failedKey,
     bull: key('--bull', opts.bull),
     bullPrefix: key('--bull-prefix', opts.bullPrefix) ?? DEFAULT_BULL_PREFIX,
   };

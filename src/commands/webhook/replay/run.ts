@@ -11,8 +11,6 @@ import { closeRedis, connectRedis } from '../../../redis/connect.js';
 import { palette } from '../../../render/style.js';
 import {
   DEFAULT_BULL_PREFIX,
-  DEFAULT_FAILED_KEY,
-  DEFAULT_QUEUE_KEY,
   parseBatchSize,
   parseLimit,
   parseMoveMode,
@@ -45,8 +43,9 @@ export async function runWebhookReplay(opts: WebhookReplayOptions, deps: Deps): 
   const limit = parseLimit(opts.limit);
   const batchSize = parseBatchSize(deps.env['MX_RUNBOOK_REPLAY_BATCH']);
   const mode = parseMoveMode(deps.env['MX_RUNBOOK_REPLAY_MODE']);
-  const queueKey = nonEmpty('--queue-key', opts.queueKey) ?? DEFAULT_QUEUE_KEY;
-  const failedKey = nonEmpty('--failed-key', opts.failedKey) ?? DEFAULT_FAILED_KEY;
+  // The provider's keys by default (maintainx:webhook:* or flexport:webhook:*), or the config file's.
+  const queueKey = nonEmpty('--queue-key', opts.queueKey) ?? config.queue.queueKey;
+  const failedKey = nonEmpty('--failed-key', opts.failedKey) ?? config.queue.failedKey;
   const bullName = nonEmpty('--bull', opts.bull);
   const bullPrefix = nonEmpty('--bull-prefix', opts.bullPrefix) ?? DEFAULT_BULL_PREFIX;
   const yes = opts.yes === true;
