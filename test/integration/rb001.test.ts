@@ -244,3 +244,46 @@ describe.each([
     if (scenario !== 'outage') expect(http?.summary).toContain(`GET ${health}`);
   });
 });
+
+describe('RB-001 against a Flexport sandbox, Flexport-only behaviour', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ scenario: 'healthy', provider: 'flexport' });
+  });
+  afterAll(() => sb.close());
+  const run = (extra: string[], env: Record<string, string>) =>
+    runCli(['diagnose', 'RB-001', '--ci', '--json', '--provider', 'flexport', '--base-url', sb.baseUrl, '--status-url', sb.statusUrl, ...extra], { env });
+
+  it('the key comes from FLEXPORT_API_KEY only: a MaintainX key is never sent to Flexport', async () => {
+    const before = sb.stats().requests;
+    const r = await run([], { MAINTAINX_API_KEY: CANARY });
+    const d = parseDiagnosis(r.stdout);
+    const http = d.runbooks[0]!.checks.find((c) => c.id === 'http')!;
+    expect(http.status).toBe('skipped');
+    expect(http.summary).toContain('FLEXPORT_API_KEY');
+    expect(http.summary).toContain('/shipments');
+    expect(sb.stats().requests).toBe(before);
+    expect(r.stdout + r.stderr).not.toContain(CANARY);
+  });
+
+  it('sends Flexport-Version: 2 by default → healthy; --api-version 1 → the API refuses it: http_bad_request', async () => {
+    const ok = await run([], { FLEXPORT_API_KEY: sb.apiKey });
+    expect([...codes(parseDiagnosis(ok.stdout))]).toEqual([]);
+    expect(ok.code).toBe(0);
+    const bad = await run(['--api-version', '1'], { FLEXPORT_API_KEY: sb.apiKey });
+    const d = parseDiagnosis(bad.stdout);
+    expect([...codes(d)]).toEqual(['http_bad_request']);
+    const f = d.runbooks[0]!.findings[0]!;
+    expect(f.message).toContain('--api-version');
+    expect(f.severityLabel).toBe('P1');
+    expect(bad.code).toBe(1);
+  });
+
+  it('a wrong key: 401 with the vendor\'s message, the key in no output', async () => {
+    const r = await run([], { FLEXPORT_API_KEY: CANARY });
+    const d = parseDiagnosis(r.stdout);
+    expect([...codes(d)]).toEqual(['http_auth_invalid']);
+    expect(d.runbooks[0]!.findings[0]!.message).toMatch(/\(unauthorized\)/);
+    expect(r.stdout + r.stderr).not.toContain(CANARY);
+  });
+});

@@ -123,17 +123,27 @@ describe('diagnose RB-002 --log', () => {
   });
 });
 
-describe('the sandbox writes the request log its scenario implies', () => {
+// One table, two profiles: the log is the provider's own endpoints.
+describe.each([
+  { provider: 'maintainx', endpoint: /^\/v1\//, label: (s: string) => s },
+  { provider: 'flexport', endpoint: /^\/(shipments|shipment_legs|bookings)/, label: (s: string) => s.replace(/^SEV/, 'P') },
+] as const)('the $provider sandbox writes the request log its scenario implies', ({ provider, endpoint, label }) => {
   it.each([
     ['error-storm', ['error_rate_high', 'server_errors'], 'SEV2'],
     ['auth-failure', ['auth_errors', 'error_rate_high'], 'SEV2'],
     ['rate-limited', ['error_rate_high', 'rate_limited'], 'SEV3'],
     ['healthy', [], 'NONE'],
   ] as const)('--sandbox %s → %j', async (scenario, expected, sev) => {
-    const r = await runCli(['diagnose', 'RB-002', '--ci', '--json', '--sandbox', scenario]);
+    const r = await runCli(['diagnose', 'RB-002', '--ci', '--json', '--provider', provider, '--sandbox', scenario]);
     const d = parseDiagnosis(r.stdout);
     expect([...codes(d, 'RB-002')].sort()).toEqual([...expected]);
     expect(d.runbooks[0]!.severity).toBe(sev);
+    expect(d.runbooks[0]!.severityLabel).toBe(label(sev));
+    const groups = (d.runbooks[0]!.checks[0]!.data as { groups: Array<{ endpoint: string }> }).groups;
+    if (scenario !== 'healthy') {
+      expect(groups.length).toBeGreaterThan(0);
+      for (const g of groups) expect(g.endpoint).toMatch(endpoint);
+    }
   });
 });
 

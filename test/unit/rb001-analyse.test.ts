@@ -186,3 +186,56 @@ describe('helpers', () => {
     expect(rateLimit({})).toEqual({ limit: undefined, remaining: undefined, resetS: undefined, retryAfterS: undefined });
   });
 });
+
+describe('the Flexport profile: health request, envelope, error body, version header', () => {
+  const fxEnvelope = JSON.stringify({ _object: '/api/response', self: 'https://api.flexport.com/shipments?per=1', version: 2, data: { _object: '/api/collections/paginated', prev: null, next: 'https://api.flexport.com/shipments?page=2&per=1', data: [{ _object: '/shipment', id: 1 }] } });
+  const fxError = (status: number, code: string, message: string) => JSON.stringify({ _object: '/api/response', version: 2, error: { _object: '/api/error', status, code, message } });
+  const fx = (over: Partial<Rb001Facts> = {}) => facts({ provider: 'flexport', target: { host: 'api.flexport.com', port: 443, scheme: 'https', url: 'https://api.flexport.com/shipments?per=1' }, ...over });
+  const found = (f: Rb001Facts) => analyseRb001(f).findings;
+
+  it('a 200 in the response envelope is healthy, and the check names GET /shipments?per=1', () => {
+    const a = analyseRb001(fx({ http: http(200, fxEnvelope) }));
+    expect(a.findings).toEqual([]);
+    expect(a.checks.find((c) => c.id === 'http')!.summary).toContain('GET /shipments?per=1: HTTP 200');
+  });
+  it('the bare collection (no envelope) is accepted too', () => {
+    expect(found(fx({ http: http(200, JSON.stringify({ _object: '/api/collections/paginated', next: null, data: [] })) }))).toEqual([]);
+  });
+  it('a 200 with MaintainX\'s {"users": []} is not the Flexport API: http_unexpected_body naming the envelope', () => {
+    const [f] = found(fx({ http: http(200, JSON.stringify({ users: [] })) }));
+    expect(f!.code).toBe('http_unexpected_body');
+    expect(f!.message).toContain('Flexport');
+    expect(f!.evidence['expected']).toContain('/api/collections/paginated');
+  });
+  it('401 with the Flexport error envelope → http_auth_invalid quoting "message (code)"', () => {
+    const [f] = found(fx({ http: http(401, fxError(401, 'unauthorized', 'Invalid API key')) }));
+    expect(f!.code).toBe('http_auth_invalid');
+    expect(f!.message).toContain('"Invalid API key (unauthorized)"');
+    expect(f!.evidence['error']).toBe('Invalid API key (unauthorized)');
+  });
+  it('403 → http_forbidden pointing at the key\'s scopes and the resource read', () => {
+    const [f] = found(fx({ http: http(403, fxError(403, 'forbidden', 'Not permitted')) }));
+    expect(f!.code).toBe('http_forbidden');
+    expect(f!.message).toContain('/shipments');
+    expect(f!.message).toContain('scopes');
+  });
+  it('400 about the version header → http_bad_request naming --api-version and the header', () => {
+    const [f] = found(fx({ http: http(400, fxError(400, 'invalid_version', 'Flexport-Version header must be 2 or a date YYYY-MM-DD')) }));
+    expect(f!.code).toBe('http_bad_request');
+    expect(f!.message).toContain('--api-version');
+    expect(f!.message).toContain('flexport-version');
+  });
+  it('a 400 about something else is not blamed on the version', () => {
+    const [f] = found(fx({ http: http(400, fxError(400, 'bad_request', 'per must be at most 100')) }));
+    expect(f!.code).toBe('http_unexpected_body');
+  });
+  it('a 429 with no header at all (as Flexport sends it) → http_rate_limited without a retry time', () => {
+    const [f] = found(fx({ http: http(429, fxError(429, 'too_many_requests', 'Too many requests')) }));
+    expect(f!.code).toBe('http_rate_limited');
+    expect(f!.evidence['retryInS']).toBeUndefined();
+  });
+  it('X-RateLimit-* (and IETF RateLimit-*) are read when a gateway adds them', () => {
+    expect(rateLimit({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '12' })).toEqual({ limit: 60, remaining: 5, resetS: 12, retryAfterS: undefined });
+    expect(rateLimit({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '3', 'retry-after': '3' })).toEqual({ limit: 10, remaining: 0, resetS: 3, retryAfterS: 3 });
+  });
+});
