@@ -61,6 +61,8 @@ export interface ProviderProfile {
   severityLabel(s: Severity): string;
   /** The status update's heading words (seed 003's communication template). */
   incidentTitle: string;
+  /** Said after a 403 on the health request: what a refused but valid key usually lacks. */
+  forbiddenHint?: string;
 }
 
 /** Parses a severity given with either provider's labels: SEV2, sev2, P2, p2. */

@@ -42,6 +42,8 @@ export interface WebhookVendor {
   secondTypeHint: string;
   /** Hints by answer, for a refused valid delivery. */
   hints: { secret: string; shape: string; path: string; other: string };
+  /** RB-003's unsigned probe body (no secret at hand): the vendor's shape, so only the missing signature can be refused. */
+  unsignedBody(at: Date, note: string): string;
 }
 
 const maintainx: WebhookVendor = {
@@ -68,6 +70,7 @@ const maintainx: WebhookVendor = {
     path: 'wrong path or method: MaintainX POSTs to the URL exactly as registered',
     other: 'MaintainX treats any non-2xx answer as a failed delivery',
   },
+  unsignedBody: (at, note) => JSON.stringify({ workOrderId: 1, orgId: 1, occurredAt: at.toISOString(), note }),
 };
 
 const flexport: WebhookVendor = {
@@ -95,6 +98,14 @@ const flexport: WebhookVendor = {
     path: 'wrong path or method: Flexport POSTs to the URL exactly as registered',
     other: 'a sender treats any non-2xx answer as a failed delivery',
   },
+  // Ids far above real ones.
+  unsignedBody: (at, note) => JSON.stringify({
+    _object: '/event',
+    id: 979_999_999,
+    type: '/shipment_leg#departed',
+    created_at: at.toISOString(),
+    data: { _object: '/shipment_leg', id: 959_999_999, shipment: { _object: '/api/refs/object', ref_type: '/shipment', id: 939_999_999, link: 'https://api.flexport.com/shipments/939999999' }, note },
+  }),
 };
 
 const VENDORS: Readonly<Record<WebhookProvider, WebhookVendor>> = { maintainx, flexport };

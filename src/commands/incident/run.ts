@@ -51,7 +51,9 @@ async function start(root: string, opts: Record<string, unknown>, now: Date, dep
   const sevRaw = str(opts['sev']);
   // Either vocabulary is accepted (P2 or SEV2); the record keeps SEV2.
   const sev = sevRaw === undefined ? 'SEV3' : (parseSeverity(sevRaw) ?? severityFromLabel(sevRaw));
-  if (!sev || sev === 'NONE') throw new UsageError(`--sev: expected ${profile.id === 'flexport' ? 'P1, P2, P3 or P4 (or SEV1-SEV4)' : 'SEV1, SEV2, SEV3 or SEV4'}, got "${sevRaw}"`);
+  const choices = (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map(profile.severityLabel);
+  const also = choices[0] === 'SEV1' ? '' : ' (or SEV1-SEV4)';
+  if (!sev || sev === 'NONE') throw new UsageError(`--sev: expected ${choices.slice(0, 3).join(', ')} or ${choices[3]}${also}, got "${sevRaw}"`);
   const inc = await createIncident(root, str(opts['title']) ?? '', sev, now, profile.id === 'maintainx' ? undefined : profile.id);
   deps.io.out(`Started incident ${inc.id} (${profile.severityLabel(sev)}): ${inc.title}\n  dir: ${inc.dir}\nmx-runbook diagnose will attach its results while it is open.\n`);
   return 0;

@@ -62,4 +62,5 @@ export const flexport: ProviderProfile = {
   // Seed 003's matrix: P1 critical … P4 low, one to one with SEV1-SEV4.
   severityLabel: (s) => (s === 'NONE' ? 'NONE' : `P${s.slice(3)}`),
   incidentTitle: 'Flexport Integration',
+  forbiddenHint: "check the key's scopes (permissions) in the Flexport portal",
 };

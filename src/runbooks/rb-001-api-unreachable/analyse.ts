@@ -120,7 +120,7 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
   if (h.status === 401) {
     const html = contentType.includes('html');
     add('http', 'http_auth_invalid', `The API rejected the API key (401${error ? ` "${error}"` : html ? ', an HTML page: the token may not have been sent' : ''})`, ev);
-  } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read ${resource} (403${error ? ` "${error}"` : ''})${profile.id === 'flexport' ? ': check the key\'s scopes' : ''}`, ev);
+  } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read ${resource} (403${error ? ` "${error}"` : ''})${profile.forbiddenHint ? `: ${profile.forbiddenHint}` : ''}`, ev);
   else if (h.status === 429) {
     const wait = rate.retryAfterS ?? rate.resetS ?? retryIn(error);
     add('http', 'http_rate_limited', `Rate limited (429)${rate.limit ? `: limit ${rate.limit} requests per window` : ''}${wait !== undefined ? `, retry in ${wait} s` : ''}`, { ...ev, retryInS: wait });

@@ -10,6 +10,7 @@ import type { ConformanceResult } from '../../webhooks/conformance.js';
 import type { InspectResult } from '../../webhooks/inspect.js';
 import type { WebhookProvider } from '../../webhooks/vendors.js';
 import type { Progress } from '../types.js';
+import { providerProfile } from '../../providers/registry.js';
 import { probeUnsigned, type UnsignedProbe } from './receiver-probe.js';
 
 export interface Rb003Input {
@@ -62,7 +63,7 @@ async function probeReceiver(input: Rb003Input, progress: Progress, signal: Abor
     timeoutMs: input.timeoutGiven ? input.timeoutMs : undefined,
     signal,
     progress,
-    orgId: provider === 'maintainx' && input.orgId ? Number(input.orgId) : undefined,
+    orgId: providerProfile(provider).usesOrgId && input.orgId ? Number(input.orgId) : undefined,
   });
   return { url, mode: 'conformance', result };
 }

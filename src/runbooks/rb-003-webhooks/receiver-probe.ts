@@ -5,6 +5,8 @@
 import { request } from 'undici';
 import { errorCode, errorMessage, rootCause } from '../../core/errors.js';
 import { exchangeDeadline, now, since } from '../../net/timing.js';
+import type { ProviderId } from '../../providers/types.js';
+import { webhookVendor } from '../../webhooks/vendors.js';
 
 export type UnsignedProbe =
   | { reachable: true; httpStatus: number; ms: number }
@@ -12,22 +14,13 @@ export type UnsignedProbe =
 
 const NOTE = 'mx-runbook unsigned probe: a receiver must reject this';
 
-/** The unsigned body: MaintainX-shaped, or a Flexport event (ids far above real ones). */
-export function unsignedBody(provider: 'maintainx' | 'flexport' = 'maintainx', at = new Date()): string {
-  if (provider === 'flexport') {
-    return JSON.stringify({
-      _object: '/event',
-      id: 979_999_999,
-      type: '/shipment_leg#departed',
-      created_at: at.toISOString(),
-      data: { _object: '/shipment_leg', id: 959_999_999, shipment: { _object: '/api/refs/object', ref_type: '/shipment', id: 939_999_999, link: 'https://api.flexport.com/shipments/939999999' }, note: NOTE },
-    });
-  }
-  return JSON.stringify({ workOrderId: 1, orgId: 1, occurredAt: at.toISOString(), note: NOTE });
+/** The unsigned body, in the provider's shape (src/webhooks/vendors.ts). */
+export function unsignedBody(provider: ProviderId = 'maintainx', at = new Date()): string {
+  return webhookVendor(provider).unsignedBody(at, NOTE);
 }
 
 /** MaintainX gives a receiver 10 s; we never wait longer than that or --timeout. */
-export async function probeUnsigned(url: string, timeoutMs: number, signal?: AbortSignal, provider: 'maintainx' | 'flexport' = 'maintainx'): Promise<UnsignedProbe> {
+export async function probeUnsigned(url: string, timeoutMs: number, signal?: AbortSignal, provider: ProviderId = 'maintainx'): Promise<UnsignedProbe> {
   const t0 = now();
   const limit = Math.min(timeoutMs, 10_000);
   const body = unsignedBody(provider);
