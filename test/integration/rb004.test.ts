@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localExport } from '../../src/sandbox/local-export.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { codes, parseDiagnosis, runCli } from '../helpers/run-cli.js';
+import { startHttpServer, type HttpPeer } from '../helpers/http-peers.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 // What differs per provider; everything else below is shared.
@@ -159,5 +160,36 @@ describe('flexport: a local copy equal to the remote (walked through next links)
     const r = await runCli(['sync', 'diff', '--provider', 'flexport', '--base-url', sb.baseUrl, '--local', local, '--json'], { env: { FLEXPORT_API_KEY: sb.apiKey } });
     expect(JSON.parse(r.stdout)).toMatchObject({ remoteCount: 300, localCount: 300, missingLocally: 0, extraLocally: 0, stale: 0, inSync: 300, lagSeconds: 0, requests: 3 });
     expect(r.code).toBe(0);
+  });
+});
+
+describe('flexport: a `next` link handed out again, through sync diff', () => {
+  let dir: string;
+  let peer: HttpPeer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mx-rb004-fx-loop-'));
+    // 100 shipments on page 1, 100 on page 2 whose `next` is page 2 again.
+    peer = await startHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const data = Array.from({ length: 100 }, (_, k) => ({ _object: '/shipment', id: (page - 1) * 100 + k + 1, name: `S${k}`, status: 'booked', transportation_mode: 'ocean', updated_at: '2026-11-30T00:00:00.000Z' }));
+      const next = `${peer.url}/shipments?page=2&per=100&sort=id&direction=asc`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ _object: '/api/response', version: 2, data: { _object: '/api/collections/paginated', prev: null, next, data } }));
+    });
+  });
+  afterAll(async () => {
+    await peer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops after the repeat instead of looping: partial, listing_partial, 2 requests', async () => {
+    const local = join(dir, 'local.ndjson');
+    writeFileSync(local, '');
+    const r = await runCli(['sync', 'diff', '--provider', 'flexport', '--base-url', peer.url, '--local', local, '--json'], { env: { FLEXPORT_API_KEY: 'fx-loop-key-1234' } });
+    const s = JSON.parse(r.stdout) as { partial: boolean; requests: number; remoteCount: number; findings: Array<{ code: string; severityLabel: string }> };
+    expect(s).toMatchObject({ partial: true, requests: 2, remoteCount: 200 });
+    expect(s.findings.map((f) => f.code)).toContain('listing_partial');
+    expect(peer.requests).toBe(2);
   });
 });
