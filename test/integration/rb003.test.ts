@@ -135,6 +135,23 @@ describe('RB-003 queue', () => {
     }
   });
 
+  it('--provider flexport --sandbox webhook-backlog: the same counts, Flexport /event entries, P3, no real key touched', async () => {
+    const { d, rb, r } = await diagnose(['--provider', 'flexport', '--sandbox', 'webhook-backlog', '--redis-url', redis.url]);
+    expect(d.provider).toBe('flexport');
+    expect([...codes(d, 'RB-003')].sort()).toEqual(['failed_webhooks', 'queue_backlog']);
+    expect(rb.findings.find((f) => f.code === 'queue_backlog')!.evidence).toMatchObject({ key: 'mx-sandbox:webhook:queue', depth: 5000 });
+    expect(rb.findings.find((f) => f.code === 'queue_backlog')!.severityLabel).toBe('P3');
+    expect(r.code).toBe(1);
+    const c = redis.client();
+    try {
+      const [first] = await c.lrange('mx-sandbox:webhook:queue', 0, 0);
+      expect(JSON.parse(first!)).toMatchObject({ _object: '/event', type: expect.stringMatching(/^\/shipment_leg#(departed|arrived)$/) });
+      expect(await c.exists('flexport:webhook:queue')).toBe(0);
+    } finally {
+      c.disconnect();
+    }
+  });
+
   it('webhook-backlog without --redis-url is a usage error naming the flag', async () => {
     const r = await runCli(['diagnose', 'RB-003', '--ci', '--sandbox', 'webhook-backlog']);
     expect(r.code).toBe(2);
