@@ -20,6 +20,41 @@ export function parseArgs(defaultRuns) {
   return { runs, json: argv.includes('--json') };
 }
 
+/** The value after `--name` in argv, or `fallback` when the flag is absent. */
+export function optionArg(name, fallback) {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('--')) {
+    console.error(`--${name}: expected a value`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** `--provider maintainx|flexport` (default maintainx), as the CLI spells it. */
+export function providerArg() {
+  const provider = optionArg('provider', 'maintainx');
+  if (provider !== 'maintainx' && provider !== 'flexport') {
+    console.error(`--provider: expected maintainx or flexport, got "${provider}"`);
+    process.exit(2);
+  }
+  return provider;
+}
+
+/** A positive integer `--name N`, or `fallback` when the flag is absent. */
+export function intArg(name, fallback) {
+  const raw = optionArg(name, undefined);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name}: expected a positive integer, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
 /** Human-readable lines: stdout normally, stderr under --json so stdout stays one JSON object. */
 export const logger = (json) => (json ? (...a) => console.error(...a) : (...a) => console.log(...a));
 
