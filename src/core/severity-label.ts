@@ -22,3 +22,19 @@ export function labelDiagnosis<D extends Diagnosis>(d: D, label: (s: Severity) =
     runbooks: d.runbooks.map((r) => ({ ...withSeverityLabel(r, label), findings: r.findings.map((f) => withSeverityLabel(f, label)) })),
   };
 }
+
+const IS_SEVERITY = new Set<string>(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'NONE']);
+
+/** Any JSON value with the label beside every `severity` in it, however deep (recorded events, saved diagnoses). */
+export function labelDeep(value: unknown, label: (s: Severity) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => labelDeep(v, label));
+  if (typeof value !== 'object' || value === null) return value;
+  const o = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'severityLabel' && typeof o['severity'] === 'string' && IS_SEVERITY.has(o['severity'])) continue;
+    out[k] = labelDeep(v, label);
+    if (k === 'severity' && typeof v === 'string' && IS_SEVERITY.has(v)) out['severityLabel'] = label(v as Severity);
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import type { Deps } from '../../cli/deps.js';
 import { DEFAULT_TIMEOUT_MS, loadConfig } from '../../core/config.js';
 import { ToolError, UsageError, errorCode, rootCause } from '../../core/errors.js';
 import { parseSeverity } from '../../core/severity.js';
+import { labelDeep } from '../../core/severity-label.js';
 import type { Severity } from '../../core/types.js';
 import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, severityFromLabel, type ProviderProfile } from '../../providers/registry.js';
 import {
@@ -142,7 +143,7 @@ async function status(root: string, opts: Record<string, unknown>, now: Date, de
   const elapsed = elapsedMs(inc, now);
   const startedAt = new Date(startMs(inc, now)).toISOString();
   if (opts['json']) {
-    const out = { id: inc.id, dir: inc.dir, title: inc.title, provider: profile.id, severity, severityLabel: profile.severityLabel(severity), phase, startedAt, elapsedS: Math.round(elapsed / 1000), resolved: inc.resolved, events: inc.events.slice(-10) };
+    const out = { id: inc.id, dir: inc.dir, title: inc.title, provider: profile.id, severity, severityLabel: profile.severityLabel(severity), phase, startedAt, elapsedS: Math.round(elapsed / 1000), resolved: inc.resolved, events: labelDeep(inc.events.slice(-10), profile.severityLabel) };
     deps.io.out(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
