@@ -79,6 +79,9 @@ const RULES: Record<string, Rule> = {
   http_unexpected_body: 'SEV2',
   // Added: a multi-organization token without x-organization-id fails every call.
   http_bad_request: 'SEV1',
+  // Added: a JWT key that has expired fails every call; under an hour left is
+  // seed 003's P4 "key nearing expiry"; more than that is not worth a line.
+  auth_token_expiring: (o) => (num(o, 'expiresInS') <= 0 ? 'SEV1' : num(o, 'expiresInS') < 3600 ? 'SEV4' : 'NONE'),
   status_page_degraded: statusPageRule,
   status_page_unreachable: 'SEV4',
   // RB-002

@@ -279,6 +279,19 @@ describe('RB-001 against a Flexport sandbox, Flexport-only behaviour', () => {
     expect(bad.code).toBe(1);
   });
 
+  it('an expired OAuth JWT as the key: the 401 and why (auth_token_expiring, P1), the token in no output', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 900;
+    const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: 'client-42', exp, iat: exp - 86_400 })).toString('base64url')}.c2lnbmF0dXJlLXBhcnQ`;
+    const r = await run([], { FLEXPORT_API_KEY: token });
+    const d = parseDiagnosis(r.stdout);
+    expect([...codes(d)].sort()).toEqual(['auth_token_expiring', 'http_auth_invalid']);
+    const f = d.runbooks[0]!.findings.find((x) => x.code === 'auth_token_expiring')!;
+    expect(f.severityLabel).toBe('P1');
+    expect(f.evidence['expiresInS'] as number).toBeLessThanOrEqual(-900);
+    expect(f.mitigation.join(' ')).toContain('10 a day');
+    for (const part of token.split('.')) expect(r.stdout + r.stderr).not.toContain(part);
+  });
+
   it('a wrong key: 401 with the vendor\'s message, the key in no output', async () => {
     const r = await run([], { FLEXPORT_API_KEY: CANARY });
     const d = parseDiagnosis(r.stdout);

@@ -4,6 +4,8 @@ import type { HttpOutcome } from '../../src/net/http.js';
 import type { Rb001Facts } from '../../src/runbooks/rb-001-api-unreachable/probe.js';
 import { analyseRb001, rateLimit, vendorError } from '../../src/runbooks/rb-001-api-unreachable/analyse.js';
 import type { StatusOutcome } from '../../src/vendor/status-page.js';
+import { jwtExpiry } from '../../src/core/jwt-expiry.js';
+import { classify } from '../../src/core/severity.js';
 import type { StatusReport } from '../../src/vendor/status-formats.js';
 
 const HOST = 'api.getmaintainx.com';
@@ -237,5 +239,33 @@ describe('the Flexport profile: health request, envelope, error body, version he
   it('X-RateLimit-* (and IETF RateLimit-*) are read when a gateway adds them', () => {
     expect(rateLimit({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '12' })).toEqual({ limit: 60, remaining: 5, resetS: 12, retryAfterS: undefined });
     expect(rateLimit({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '3', 'retry-after': '3' })).toEqual({ limit: 10, remaining: 0, resetS: 3, retryAfterS: 3 });
+  });
+});
+
+describe('a JWT as the API key (Flexport OAuth tokens: 24 h)', () => {
+  const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const jwt = (claims: Record<string, unknown>) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`;
+  const withToken = (token: string) => {
+    const e = jwtExpiry(token);
+    return e ? { token: { ...e, checkedAtMs: NOW } } : {};
+  };
+  const sevOf = (over: Partial<Rb001Facts>) => classify(analyseRb001(facts(over)).findings, () => []).map((f) => [f.code, f.severity, f.evidence['expiresInS']]);
+
+  it.each([
+    ['expired 10 min ago → SEV1 (every call fails)', NOW / 1000 - 600, [['auth_token_expiring', 'SEV1', -600]]],
+    ['30 min left → SEV4 (renew now)', NOW / 1000 + 1800, [['auth_token_expiring', 'SEV4', 1800]]],
+    ['5 h left → nothing to say', NOW / 1000 + 5 * 3600, []],
+  ] as const)('%s', (_name, exp, want) => {
+    expect(sevOf(withToken(jwt({ sub: 'client', exp, iat: exp - 86_400 })))).toEqual(want);
+  });
+  it('the message says when, and no part of the token is in the finding', () => {
+    const token = jwt({ exp: NOW / 1000 - 600 });
+    const f = analyseRb001(facts(withToken(token))).findings.find((x) => x.code === 'auth_token_expiring')!;
+    expect(f.message).toContain('expired 10 min ago');
+    expect(f.message).toContain('2026-12-01T11:50:00.000Z');
+    for (const part of token.split('.')) expect(JSON.stringify(f)).not.toContain(part);
+  });
+  it.each(['opaque-key-1234567890', 'a.b', 'x.y.z', `${'a'.repeat(10)}.${Buffer.from('not json').toString('base64url')}.sig`, jwt({ sub: 'no exp' }), jwt({ exp: 'tomorrow' })])('%s is not a JWT with an expiry', (key) => {
+    expect(jwtExpiry(key)).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { PRODUCT_CODES } from '../helpers/product-codes.js';
 
 // Codes added since PRODUCT.md was written ("a new code may be added"), by runbook.
 const ADDED_CODES: Record<RunbookId, string[]> = {
-  'RB-001': ['http_bad_request'],
+  'RB-001': ['http_bad_request', 'auth_token_expiring'],
   'RB-002': [],
   'RB-003': [],
   'RB-004': [],

@@ -67,6 +67,7 @@ export function analyseRb001(f: Rb001Facts): Rb001Analysis {
 
   // HTTP
   analyseHttp(f, checks, add);
+  analyseToken(f, add);
 
   // Status page
   if (f.status.ok) {
@@ -130,6 +131,18 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
   } else if (h.status === 400 && profile.defaults.apiVersion && /version/i.test(error ?? '')) {
     add('http', 'http_bad_request', `The API refused the API version (${error}): check --api-version (sent as ${Object.keys(profile.headers({})).join(', ')})`, ev);
   } else add('http', 'http_unexpected_body', `GET ${path} answered ${h.status}${error ? ` "${error}"` : ''}: is --base-url right (${f.target.url})?`, { ...ev, sample: sample(h.body) });
+}
+
+/** An OAuth JWT as the key: say when it stops working (seed 003's P4 "key nearing expiry"). */
+function analyseToken(f: Rb001Facts, add: Add): void {
+  if (!f.token) return;
+  const leftS = Math.round((f.token.expiresAtMs - f.token.checkedAtMs) / 1000);
+  const at = new Date(f.token.expiresAtMs).toISOString();
+  const evidence = { expiresAt: at, expiresInS: leftS, ...(f.token.issuedAtMs ? { issuedAt: new Date(f.token.issuedAtMs).toISOString() } : {}) };
+  const mins = (s: number) => (Math.abs(s) < 120 ? `${Math.abs(s)} s` : Math.abs(s) < 7200 ? `${Math.round(Math.abs(s) / 60)} min` : `${(Math.abs(s) / 3600).toFixed(1)} h`);
+  // Whether it is worth saying is the severity rule's call (expired, or under an hour left).
+  if (leftS <= 0) add('http', 'auth_token_expiring', `The API key is a JWT that expired ${mins(leftS)} ago (${at}): every call fails until a new token is issued`, evidence);
+  else add('http', 'auth_token_expiring', `The API key is a JWT that expires in ${mins(leftS)} (${at}): renew it before then`, evidence);
 }
 
 function skipped(id: string, why: string): Check {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { UsageError, errorCode } from '../../core/errors.js';
+import { jwtExpiry, type TokenExpiry } from '../../core/jwt-expiry.js';
 import { resolveHost, type DnsOutcome } from '../../net/dns.js';
 import { httpGet, type HttpOutcome } from '../../net/http.js';
 import { connectTcp, type TcpOutcome } from '../../net/tcp.js';
@@ -40,6 +41,8 @@ export interface Rb001Facts {
   http?: HttpOutcome;
   httpSkipped?: string;
   status: StatusOutcome;
+  /** The key's expiry when it is a JWT, and the clock it was read against. */
+  token?: TokenExpiry & { checkedAtMs: number };
   totalMs: number;
   requests: { api: number; other: number };
 }
@@ -100,7 +103,9 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
   })();
 
   const status = await statusP;
-  return { ...facts, status, totalMs: since(t0), requests: { api: apiRequests, other: status.requests } };
+  const expiry = jwtExpiry(input.apiKey);
+  const token = expiry ? { ...expiry, checkedAtMs: Date.now() } : undefined;
+  return { ...facts, status, ...(token ? { token } : {}), totalMs: since(t0), requests: { api: apiRequests, other: status.requests } };
 }
 
 function strip<T extends object>(o: T): NoSocket<T> {
