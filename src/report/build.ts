@@ -11,11 +11,20 @@ export const NARRATIVE_FIELDS = [
   { key: 'summary', question: 'Summary: what happened, in a sentence or two', todo: 'summary of what happened', multiline: true },
   { key: 'rootCause', question: 'Root cause', todo: 'root cause', multiline: true },
   { key: 'resolution', question: 'Resolution: what fixed it', todo: 'how it was resolved', multiline: true },
+  // The key stays for old --answers files; the words follow the provider (shipments for Flexport).
   { key: 'workOrdersAffected', question: 'Work orders affected (count or description)', todo: 'work orders affected', multiline: false },
   { key: 'downtimeMinutes', question: 'Downtime in minutes', todo: 'downtime in minutes', multiline: false },
   { key: 'usersImpacted', question: 'Users impacted', todo: 'users impacted', multiline: false },
 ] as const;
 export type NarrativeField = (typeof NARRATIVE_FIELDS)[number]['key'];
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The narrative fields in the provider's words: "Shipments affected" for Flexport. */
+export function narrativeFields(profile: Pick<ProviderProfile, 'records'>): Array<(typeof NARRATIVE_FIELDS)[number]> {
+  const noun = profile.records.noun;
+  return NARRATIVE_FIELDS.map((f) => (f.key === 'workOrdersAffected' ? { ...f, question: `${capital(noun)} affected (count or description)`, todo: `${noun} affected` } : f)) as Array<(typeof NARRATIVE_FIELDS)[number]>;
+}
 export type ReportAnswers = Partial<Record<NarrativeField, string>>;
 
 export interface ReportInput {
@@ -336,7 +345,7 @@ function eventSeverities(events: IncidentEvent[]): Array<string | undefined> {
 type Label = (s: string) => string;
 
 /** The incident's provider (its start event), else the diagnosis's, else MaintainX. */
-function reportProvider(incident: Incident | undefined, diagnosis: Diagnosis | undefined): ProviderProfile {
+export function reportProvider(incident: Incident | undefined, diagnosis: Diagnosis | undefined): ProviderProfile {
   const fromStart = incident?.events.find((e) => e.kind === 'start')?.data?.['provider'];
   const id = typeof fromStart === 'string' ? fromStart : diagnosis?.provider;
   return providerProfile(typeof id === 'string' && isProviderId(id) ? id : undefined);
@@ -350,6 +359,7 @@ export function buildReport(input: ReportInput): string {
   const profile = reportProvider(incident, diagnosis);
   // The record keeps SEV1-SEV4; the report speaks the provider's labels (P1-P4 for Flexport).
   const lab: Label = (s) => (s in SEV_RANK ? profile.severityLabel(s as Severity) : s);
+  const fields = narrativeFields(profile);
   const rawTitle = incident ? incident.title : `Diagnosis of ${diagnosis?.target?.baseUrl ?? `the ${profile.name} API`}`;
   let start: string | undefined = events[0]?.time;
   let end: string | undefined = events.at(-1)?.time;
@@ -366,10 +376,10 @@ export function buildReport(input: ReportInput): string {
     if (v === undefined || v === null) return undefined;
     const s = String(v).trim();
     if (!s) return undefined;
-    const field = NARRATIVE_FIELDS.find((f) => f.key === key)!;
+    const field = fields.find((f) => f.key === key)!;
     return field.multiline ? escapeBlock(s) : escapeInline(s);
   };
-  const narrative = (key: NarrativeField): string => answer(key) ?? todo(NARRATIVE_FIELDS.find((f) => f.key === key)!.todo);
+  const narrative = (key: NarrativeField): string => answer(key) ?? todo(fields.find((f) => f.key === key)!.todo);
   const downtime = answer('downtimeMinutes') ?? `${todo('downtime in minutes')}${durationMs !== undefined ? ` (the incident lasted ${formatDuration(durationMs)}${resolved ? '' : ' so far'})` : ''}`;
 
   const values: Record<string, string> = {
@@ -385,6 +395,7 @@ export function buildReport(input: ReportInput): string {
     timelineDiagram: renderDiagram(rawTitle, timeline),
     rootCause: narrative('rootCause'),
     workOrdersAffected: narrative('workOrdersAffected'),
+    recordsAffectedLabel: capital(profile.records.noun),
     downtimeMinutes: downtime,
     usersImpacted: narrative('usersImpacted'),
     resolution: narrative('resolution'),

@@ -354,6 +354,9 @@ describe.each(CASES)('severity labels for $id', (c) => {
     const md = await readFile(file, 'utf8');
     expect(md).toContain(`# Post-incident report: ${title}`);
     expect(md).toContain('_TODO: summary of what happened_');
+    // Impact is counted in the provider's records.
+    const noun = c.id === 'flexport' ? 'Shipments' : 'Work orders';
+    expect(md).toContain(`- **${noun} affected:** _TODO: ${noun.toLowerCase()} affected_`);
     // The highest severity seen: the diagnosis's SEV1 over the SEV2 it was opened with.
     expect(md).toContain(`- **Severity:** ${c.label('SEV1')}\n`);
     expect(md).toMatch(new RegExp(`^- \\d\\d:\\d\\d — Alert: ${title} \\(${c.label('SEV2')}\\)$`, 'm'));

@@ -10,7 +10,7 @@ import { UsageError, errorCode } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';
 import type { Diagnosis } from '../../core/types.js';
 import { findIncident, incidentsRoot, type Incident } from '../../incident/store.js';
-import { buildReport, NARRATIVE_FIELDS, type ReportAnswers } from '../../report/build.js';
+import { buildReport, NARRATIVE_FIELDS, narrativeFields, reportProvider, type ReportAnswers } from '../../report/build.js';
 
 export const DEFAULT_TEMPLATE = new URL('../../../templates/post-incident.md', import.meta.url);
 
@@ -81,7 +81,7 @@ export async function runReport(opts: Record<string, unknown>, deps: Deps): Prom
   const answersPath = str(opts['answers']);
   if (answersPath) answers = await readAnswers(resolve(cwd, answersPath));
   else if (canPrompt(io) && !env['CI'] && !opts['ci']) {
-    for (const f of NARRATIVE_FIELDS) {
+    for (const f of narrativeFields(reportProvider(incident, diagnosis))) {
       const v = await deps.prompter.input(f.question, '');
       if (v.trim()) answers[f.key] = v;
     }
