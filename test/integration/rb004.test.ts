@@ -193,3 +193,39 @@ describe('flexport: a `next` link handed out again, through sync diff', () => {
     expect(peer.requests).toBe(2);
   });
 });
+
+describe('flexport: sync diff --since asks the API to filter (f.updated_at.gt, newest first)', () => {
+  let dir: string;
+  let sb: Sandbox;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mx-rb004-fx-since-'));
+    sb = await startSandbox({ scenario: 'healthy', seed: 1, workorders: 300, provider: 'flexport' });
+  });
+  afterAll(async () => {
+    await sb.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists only the shipments changed since, in fewer requests, and does not judge extras', async () => {
+    // The median updated_at of the sandbox's shipments, read straight from the API.
+    const all: Array<{ id: number; updated_at: string }> = [];
+    let next: string | null = `${sb.baseUrl}/shipments?per=100`;
+    while (next) {
+      const body = (await (await fetch(next, { headers: { authorization: `Bearer ${sb.apiKey}`, 'flexport-version': '2' } })).json()) as { data: { data: typeof all; next: string | null } };
+      all.push(...body.data.data);
+      next = body.data.next;
+    }
+    const times = all.map((s) => Date.parse(s.updated_at)).sort((a, b) => a - b);
+    const since = times[150]!;
+    const expected = all.filter((s) => Date.parse(s.updated_at) >= since).length;
+    const local = join(dir, 'local.ndjson');
+    writeFileSync(local, `${localExport(1, 300, 'flexport').lines.join('\n')}\n`);
+    const before = sb.stats().requests;
+    const r = await runCli(['sync', 'diff', '--provider', 'flexport', '--base-url', sb.baseUrl, '--local', local, '--since', new Date(since).toISOString(), '--json'], { env: { FLEXPORT_API_KEY: sb.apiKey } });
+    const s = JSON.parse(r.stdout) as { remoteCount: number; requests: number; extraLocally: number };
+    expect(s.remoteCount).toBe(expected);
+    expect(s.requests).toBe(Math.ceil(expected / 100));
+    expect(sb.stats().requests - before).toBe(Math.ceil(expected / 100));
+    expect(s.extraLocally).toBe(0);
+  });
+});
