@@ -46,6 +46,7 @@ function facts(over: Partial<Rb001Facts> = {}): Rb001Facts {
     tls: { ok: true, durationMs: 30, protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', cert },
     http: http(200, JSON.stringify({ users: [{ id: 1 }], nextCursor: null }), { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '97', 'x-rate-limit-reset': '31' }),
     status: statusOk(),
+    checkedAtMs: Date.UTC(2026, 11, 1, 12, 0, 0),
     totalMs: 120,
     requests: { api: 1, other: 1 },
     ...over,
@@ -184,8 +185,8 @@ describe('helpers', () => {
   });
 
   it('rateLimit reads the headers as numbers and ignores junk', () => {
-    expect(rateLimit({ 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': ['3', '4'], 'x-rate-limit-reset': 'soon', 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' })).toEqual({ limit: 100, remaining: 3, resetS: undefined, retryAfterS: undefined });
-    expect(rateLimit({})).toEqual({ limit: undefined, remaining: undefined, resetS: undefined, retryAfterS: undefined });
+    expect(rateLimit({ 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': ['3', '4'], 'x-rate-limit-reset': 'soon', 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' }, 0)).toEqual({ limit: 100, remaining: 3, resetS: undefined, retryAfterS: undefined });
+    expect(rateLimit({}, 0)).toEqual({ limit: undefined, remaining: undefined, resetS: undefined, retryAfterS: undefined });
   });
 });
 
@@ -237,8 +238,8 @@ describe('the Flexport profile: health request, envelope, error body, version he
     expect(f!.evidence['retryInS']).toBeUndefined();
   });
   it('X-RateLimit-* (and IETF RateLimit-*) are read when a gateway adds them', () => {
-    expect(rateLimit({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '12' })).toEqual({ limit: 60, remaining: 5, resetS: 12, retryAfterS: undefined });
-    expect(rateLimit({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '3', 'retry-after': '3' })).toEqual({ limit: 10, remaining: 0, resetS: 3, retryAfterS: 3 });
+    expect(rateLimit({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '12' }, 0)).toEqual({ limit: 60, remaining: 5, resetS: 12, retryAfterS: undefined });
+    expect(rateLimit({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '3', 'retry-after': '3' }, 0)).toEqual({ limit: 10, remaining: 0, resetS: 3, retryAfterS: 3 });
   });
 });
 
@@ -247,7 +248,7 @@ describe('a JWT as the API key (Flexport OAuth tokens: 24 h)', () => {
   const jwt = (claims: Record<string, unknown>) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`;
   const withToken = (token: string) => {
     const e = jwtExpiry(token);
-    return e ? { token: { ...e, checkedAtMs: NOW } } : {};
+    return e ? { token: e, checkedAtMs: NOW } : {};
   };
   const sevOf = (over: Partial<Rb001Facts>) => classify(analyseRb001(facts(over)).findings, () => []).map((f) => [f.code, f.severity, f.evidence['expiresInS']]);
 

@@ -3,6 +3,7 @@
 import type { Check, UnratedFinding } from '../../core/types.js';
 import { degradedComponents } from '../../vendor/status-formats.js';
 import { providerProfile } from '../../providers/registry.js';
+import { parseRateLimitHeaders, parseRetryInBody } from '../../vendor/rate-limit.js';
 import type { Rb001Facts } from './probe.js';
 
 export interface Rb001Analysis {
@@ -102,7 +103,7 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
     else add('http', 'http_server_error', `GET ${path}: ${h.reason} (${h.code})`, { code: h.code });
     return;
   }
-  const rate = rateLimit(h.headers);
+  const rate = rateLimit(h.headers, f.checkedAtMs);
   const contentType = String(h.headers['content-type'] ?? '');
   const data = { httpStatus: h.status, contentType, ttfbMs: h.ttfbMs, totalMs: h.durationMs, rateLimit: rate, bytes: h.body.length };
   const error = profile.errorText(h.body) ?? vendorError(h.body);
@@ -123,7 +124,8 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
     add('http', 'http_auth_invalid', `The API rejected the API key (401${error ? ` "${error}"` : html ? ', an HTML page: the token may not have been sent' : ''})`, ev);
   } else if (h.status === 403) add('http', 'http_forbidden', `The API key is valid but not allowed to read ${resource} (403${error ? ` "${error}"` : ''})${profile.forbiddenHint ? `: ${profile.forbiddenHint}` : ''}`, ev);
   else if (h.status === 429) {
-    const wait = rate.retryAfterS ?? rate.resetS ?? retryIn(error);
+    const inBody = parseRetryInBody(error ?? '');
+    const wait = rate.retryAfterS ?? rate.resetS ?? (inBody === undefined ? undefined : inBody / 1000);
     add('http', 'http_rate_limited', `Rate limited (429)${rate.limit ? `: limit ${rate.limit} requests per window` : ''}${wait !== undefined ? `, retry in ${wait} s` : ''}`, { ...ev, retryInS: wait });
   } else if (h.status >= 500) add('http', 'http_server_error', `The API answered ${h.status}${error ? ` "${error}"` : ''}: trouble on the vendor side`, ev);
   else if (h.status === 400 && profile.usesOrgId && /organization/i.test(error ?? '')) {
@@ -136,7 +138,7 @@ function analyseHttp(f: Rb001Facts, checks: Check[], add: Add): void {
 /** An OAuth JWT as the key: say when it stops working (seed 003's P4 "key nearing expiry"). */
 function analyseToken(f: Rb001Facts, add: Add): void {
   if (!f.token) return;
-  const leftS = Math.round((f.token.expiresAtMs - f.token.checkedAtMs) / 1000);
+  const leftS = Math.round((f.token.expiresAtMs - f.checkedAtMs) / 1000);
   const at = new Date(f.token.expiresAtMs).toISOString();
   const evidence = { expiresAt: at, expiresInS: leftS, ...(f.token.issuedAtMs ? { issuedAt: new Date(f.token.issuedAtMs).toISOString() } : {}) };
   const mins = (s: number) => (Math.abs(s) < 120 ? `${Math.abs(s)} s` : Math.abs(s) < 7200 ? `${Math.round(Math.abs(s) / 60)} min` : `${(Math.abs(s) / 3600).toFixed(1)} h`);
@@ -156,21 +158,11 @@ export interface RateLimitHeaders {
   retryAfterS?: number;
 }
 
-export function rateLimit(h: Record<string, string | string[] | undefined>): RateLimitHeaders {
-  const n = (k: string) => {
-    const v = h[k];
-    const x = Number(Array.isArray(v) ? v[0] : v);
-    return v === undefined || !Number.isFinite(x) ? undefined : x;
-  };
-  // MaintainX spells them X-Rate-Limit-*; others (Flexport's seed greps for
-  // it) X-RateLimit-* or the IETF RateLimit-*.
-  const first = (...names: string[]) => names.map(n).find((x) => x !== undefined);
-  return {
-    limit: first('x-rate-limit-limit', 'x-ratelimit-limit', 'ratelimit-limit'),
-    remaining: first('x-rate-limit-remaining', 'x-ratelimit-remaining', 'ratelimit-remaining'),
-    resetS: first('x-rate-limit-reset', 'x-ratelimit-reset', 'ratelimit-reset'),
-    retryAfterS: n('retry-after'),
-  };
+/** The rate-limit headers (any family, src/vendor/rate-limit.ts) and Retry-After in plain seconds. */
+export function rateLimit(h: Record<string, string | string[] | undefined>, nowMs: number): RateLimitHeaders {
+  const raw = h['retry-after'];
+  const retryAfter = Number(Array.isArray(raw) ? raw[0] : raw);
+  return { ...parseRateLimitHeaders(h, nowMs), retryAfterS: raw === undefined || !Number.isFinite(retryAfter) ? undefined : retryAfter };
 }
 
 function tryJson(s: string): unknown {
@@ -186,10 +178,6 @@ export function vendorError(body: string): string | undefined {
   return providerProfile('maintainx').errorText(body);
 }
 
-function retryIn(error: string | undefined): number | undefined {
-  const m = /retry in (\d+) second/i.exec(error ?? '');
-  return m ? Number(m[1]) : undefined;
-}
 
 function sample(body: string): string {
   return body.slice(0, 160).replace(/\s+/g, ' ');

@@ -41,8 +41,10 @@ export interface Rb001Facts {
   http?: HttpOutcome;
   httpSkipped?: string;
   status: StatusOutcome;
-  /** The key's expiry when it is a JWT, and the clock it was read against. */
-  token?: TokenExpiry & { checkedAtMs: number };
+  /** The key's expiry when it is a JWT. */
+  token?: TokenExpiry;
+  /** When the probe ended (epoch ms): the clock the token's expiry and epoch rate-limit resets are read against. */
+  checkedAtMs: number;
   totalMs: number;
   requests: { api: number; other: number };
 }
@@ -64,7 +66,7 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
     return s;
   });
 
-  const facts: Omit<Rb001Facts, 'status' | 'totalMs' | 'requests'> = { provider: profile.id, target: { host, port, scheme, url: url.href }, dns: undefined as unknown as DnsOutcome };
+  const facts: Omit<Rb001Facts, 'status' | 'totalMs' | 'requests' | 'checkedAtMs'> = { provider: profile.id, target: { host, port, scheme, url: url.href }, dns: undefined as unknown as DnsOutcome };
   let apiRequests = 0;
   await (async () => {
     progress.start('dns', `DNS ${host}`);
@@ -103,9 +105,8 @@ export async function probeRb001(input: Rb001Input, progress: Progress, signal: 
   })();
 
   const status = await statusP;
-  const expiry = jwtExpiry(input.apiKey);
-  const token = expiry ? { ...expiry, checkedAtMs: Date.now() } : undefined;
-  return { ...facts, status, ...(token ? { token } : {}), totalMs: since(t0), requests: { api: apiRequests, other: status.requests } };
+  const token = jwtExpiry(input.apiKey);
+  return { ...facts, status, ...(token ? { token } : {}), checkedAtMs: Date.now(), totalMs: since(t0), requests: { api: apiRequests, other: status.requests } };
 }
 
 function strip<T extends object>(o: T): NoSocket<T> {

@@ -31,6 +31,7 @@ import { buildConnector, Client, Pool, type Dispatcher } from 'undici';
 import { errorCode, rootCause } from '../../core/errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_ENDPOINTS, DEFAULT_RESERVE, DEFAULT_SAMPLES } from './plan.js';
 import { exchangeDeadline } from '../../net/timing.js';
+import { parseRateLimitHeaders, type RateLimitState } from '../../vendor/rate-limit.js';
 
 export { DEFAULT_CONCURRENCY, DEFAULT_ENDPOINTS, DEFAULT_RESERVE, DEFAULT_SAMPLES } from './plan.js';
 
@@ -162,9 +163,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Report the answer to the request sent last (the server's latest count),
     // not the one that arrived last: a slow early answer carries an old count.
-    if ((job.seq ?? 0) > st.rateSeq && noteRateHeaders(o.headers, rateLimit)) st.rateSeq = job.seq ?? 0;
+    const seen = parseRateLimitHeaders(o.headers, Date.now());
+    if ((job.seq ?? 0) > st.rateSeq && noteRateHeaders(seen, rateLimit)) st.rateSeq = job.seq ?? 0;
     // The gate works from the lowest count seen: answers may arrive out of order.
-    const remaining = rateHeader(o.headers, 'remaining');
+    const { remaining } = seen;
     if (remaining !== undefined) st.lowestRemaining = Math.min(st.lowestRemaining ?? remaining, remaining);
     if (o.status >= 200 && o.status < 300) {
       if (job.cold) ep.coldMs = o.ms;
@@ -349,27 +351,13 @@ async function warmUp(headers: Record<string, string>, timeoutMs: number): Promi
   }
 }
 
-function headerNumber(h: Record<string, string | string[] | undefined>, name: string): number | undefined {
-  const raw = h[name];
-  const v = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  if (v === undefined || !/^\d+(?:\.\d+)?$/.test(v)) return undefined;
-  return Number(v);
-}
-
 function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-/** MaintainX's X-Rate-Limit-*, else X-RateLimit-* or the IETF RateLimit-* others send. */
-function rateHeader(h: Record<string, string | string[] | undefined>, what: 'limit' | 'remaining' | 'reset'): number | undefined {
-  return headerNumber(h, `x-rate-limit-${what}`) ?? headerNumber(h, `x-ratelimit-${what}`) ?? headerNumber(h, `ratelimit-${what}`);
-}
-
 /** True when the answer carried a remaining count. */
-function noteRateHeaders(h: Record<string, string | string[] | undefined>, rl: RateLimitSeen): boolean {
-  const limit = rateHeader(h, 'limit');
-  const remaining = rateHeader(h, 'remaining');
-  const reset = rateHeader(h, 'reset');
+function noteRateHeaders(seen: RateLimitState, rl: RateLimitSeen): boolean {
+  const { limit, remaining, resetS: reset } = seen;
   if (remaining === undefined) return false;
   rl.remaining = remaining;
   if (limit !== undefined) rl.limit = limit;

@@ -19,9 +19,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { CancelledError, errorCode } from '../../core/errors.js';
 import { Redactor } from '../../core/redact.js';
+import { parseRateLimitHeaders, parseRetryAfter, parseRetryInBody, type RateLimitState } from '../rate-limit.js';
 import { ApiError, BudgetExhausted, RateLimitExhausted, TransientFailure, UnexpectedResponse } from './errors.js';
 
 export { ApiError, BudgetExhausted, MaintainXError, RateLimitExhausted, TransientFailure, UnexpectedResponse } from './errors.js';
+export { parseRateLimitHeaders, parseRetryAfter, parseRetryInBody, type RateLimitState } from '../rate-limit.js';
 
 export interface ClientOptions {
   /** e.g. https://api.getmaintainx.com/v1 */
@@ -64,12 +66,6 @@ export interface ApiResponse {
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
   json: unknown;
-}
-
-export interface RateLimitState {
-  limit?: number;
-  remaining?: number;
-  resetS?: number;
 }
 
 export interface ClientStats {
@@ -116,61 +112,6 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
-}
-
-/** A reset value above this is an epoch-seconds timestamp (2001-09-09 on), not seconds from now. */
-const EPOCH_RESET_ABOVE = 1e9;
-
-/** The rate-limit header families, in order of preference: MaintainX, GitHub style, IETF draft. */
-const RATE_LIMIT_PREFIXES = ['x-rate-limit-', 'x-ratelimit-', 'ratelimit-'] as const;
-
-/**
- * A rate-limit header's number. The IETF draft allows a quota policy after
- * the value (`RateLimit-Limit: 100, 100;w=60`): only the leading number counts.
- */
-function rateHeaderNumber(headers: Record<string, string>, name: string): number | undefined {
-  const v = headers[name]?.trim();
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(?:$|[,;])/.exec(v);
-  return m ? Number(m[1]) : undefined;
-}
-
-/**
- * Limit, remaining and reset (seconds from `nowMs`) from whichever family of
- * rate-limit headers the answer carries; each field from the first family
- * that has it. Lower-case header names.
- */
-export function parseRateLimitHeaders(headers: Record<string, string>, nowMs: number): RateLimitState {
-  const pick = (field: string): number | undefined => {
-    for (const prefix of RATE_LIMIT_PREFIXES) {
-      const n = rateHeaderNumber(headers, `${prefix}${field}`);
-      if (n !== undefined) return n;
-    }
-    return undefined;
-  };
-  const out: RateLimitState = {};
-  const limit = pick('limit');
-  const remaining = pick('remaining');
-  const reset = pick('reset');
-  if (limit !== undefined) out.limit = limit;
-  if (remaining !== undefined) out.remaining = remaining;
-  if (reset !== undefined) out.resetS = reset > EPOCH_RESET_ABOVE ? Math.max(0, reset - nowMs / 1000) : reset;
-  return out;
-}
-
-/** Retry-After in ms: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-/** "Too many requests. Please retry in 10 seconds" → 10000. */
-export function parseRetryInBody(text: string): number | undefined {
-  const m = /retry in (\d+(?:\.\d+)?) ?s(?:ec(?:ond)?s?)?\b/i.exec(text);
-  return m ? Number(m[1]) * 1000 : undefined;
 }
 
 /**
