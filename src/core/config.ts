@@ -11,8 +11,9 @@ import { DEFAULT_THRESHOLDS, KNOWN_CODES, parseSeverity, type SeverityPolicy, ty
 import type { Severity } from './types.js';
 import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, type ProviderId, type ProviderProfile } from '../providers/registry.js';
 
-export const DEFAULT_BASE_URL = 'https://api.getmaintainx.com/v1';
-export const DEFAULT_STATUS_URL = 'https://status.getmaintainx.com';
+// The default provider's; other providers' defaults are in their profiles.
+export const DEFAULT_BASE_URL = providerProfile(DEFAULT_PROVIDER).defaults.baseUrl;
+export const DEFAULT_STATUS_URL = providerProfile(DEFAULT_PROVIDER).defaults.statusUrl;
 export const DEFAULT_CONFIG_FILE = 'mx-runbook.config.json';
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -44,8 +45,6 @@ export interface SyncConfig {
   budget: number;
 }
 
-export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
-export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
 
 export interface Config {
   /** Whose API this is; the profile says what differs (src/providers/). */

@@ -11,4 +11,4 @@ export function providerProfile(id: ProviderId = DEFAULT_PROVIDER): ProviderProf
   return PROVIDERS[id];
 }
 
-export { PROVIDER_IDS, isProviderId, severityFromLabel, type ProviderId, type ProviderProfile } from './types.js';
+export { PROVIDER_IDS, isProviderId, type ProviderId, type ProviderProfile } from './types.js';

@@ -64,10 +64,3 @@ export interface ProviderProfile {
   /** Said after a 403 on the health request: what a refused but valid key usually lacks. */
   forbiddenHint?: string;
 }
-
-/** Parses a severity given with either provider's labels: SEV2, sev2, P2, p2. */
-export function severityFromLabel(s: string): Severity | undefined {
-  const m = /^(?:sev|p)([1-4])$/i.exec(s.trim());
-  if (m) return `SEV${m[1]}` as Severity;
-  return /^none$/i.test(s.trim()) ? 'NONE' : undefined;
-}

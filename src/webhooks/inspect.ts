@@ -11,8 +11,6 @@ import { parseFailedEntry, truncate, type FailedEntry } from './failed-entry.js'
 
 export type { FailedEntry } from './failed-entry.js';
 
-export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
-export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
 export const DEFAULT_BULL_PREFIX = 'bull';
 export const DEFAULT_SAMPLE = 10;
 /** Failed Bull jobs whose reasons are read: the most recent ones. */

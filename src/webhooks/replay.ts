@@ -24,8 +24,6 @@ import calculateSlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
 import { ToolError, UsageError, errorMessage } from '../core/errors.js';
 
-export const DEFAULT_QUEUE_KEY = 'maintainx:webhook:queue';
-export const DEFAULT_FAILED_KEY = 'maintainx:webhook:failed';
 export const DEFAULT_BULL_PREFIX = 'bull';
 /** LMOVEs per round trip (env MX_RUNBOOK_REPLAY_BATCH; tests use a small one to be killable mid-way). */
 export const DEFAULT_BATCH = 1000;

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiHeaders, loadConfig, type ConfigFlags } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
 import { secretsFromEnv } from '../../src/core/redact.js';
-import { providerProfile, severityFromLabel } from '../../src/providers/registry.js';
+import { parseSeverity } from '../../src/core/severity.js';
+import { providerProfile } from '../../src/providers/registry.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -123,7 +124,8 @@ describe('severity labels', () => {
     expect((['SEV1', 'SEV2', 'SEV3', 'SEV4', 'NONE'] as const).map(fx)).toEqual(['P1', 'P2', 'P3', 'P4', 'NONE']);
     expect((['SEV1', 'SEV2', 'SEV3', 'SEV4', 'NONE'] as const).map(mx)).toEqual(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'NONE']);
   });
-  it.each([['P2', 'SEV2'], ['p1', 'SEV1'], ['sev4', 'SEV4'], ['none', 'NONE'], ['P5', undefined], ['SEV0', undefined], ['2', undefined]])('severityFromLabel(%j) → %j', (s, want) => {
-    expect(severityFromLabel(s)).toBe(want);
+  // The labels parse back with the one severity parser (incident start --sev P2).
+  it.each([['P2', 'SEV2'], ['p1', 'SEV1'], ['sev4', 'SEV4'], ['none', 'NONE'], ['P5', undefined], ['SEV0', undefined]])('parseSeverity(%j) → %j', (s, want) => {
+    expect(parseSeverity(s)).toBe(want);
   });
 });

@@ -9,7 +9,7 @@ import { ToolError, UsageError, errorCode, rootCause } from '../../core/errors.j
 import { parseSeverity } from '../../core/severity.js';
 import { labelDeep } from '../../core/severity-label.js';
 import type { Severity } from '../../core/types.js';
-import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, severityFromLabel, type ProviderProfile } from '../../providers/registry.js';
+import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, type ProviderProfile } from '../../providers/registry.js';
 import {
   appendEvent,
   createIncident,
@@ -50,8 +50,8 @@ export async function runIncident(sub: string, args: string[], opts: Record<stri
 async function start(root: string, opts: Record<string, unknown>, now: Date, deps: Deps): Promise<number> {
   const profile = providerFrom(opts, deps);
   const sevRaw = str(opts['sev']);
-  // Either vocabulary is accepted (P2 or SEV2); the record keeps SEV2.
-  const sev = sevRaw === undefined ? 'SEV3' : (parseSeverity(sevRaw) ?? severityFromLabel(sevRaw));
+  // Either vocabulary is accepted (P2 or SEV2: parseSeverity reads both); the record keeps SEV2.
+  const sev = sevRaw === undefined ? 'SEV3' : parseSeverity(sevRaw);
   const choices = (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map(profile.severityLabel);
   const also = choices[0] === 'SEV1' ? '' : ' (or SEV1-SEV4)';
   if (!sev || sev === 'NONE') throw new UsageError(`--sev: expected ${choices.slice(0, 3).join(', ')} or ${choices[3]}${also}, got "${sevRaw}"`);
