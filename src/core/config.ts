@@ -9,7 +9,7 @@ import { parseSince } from '../logs/since.js';
 import { passwordOfUrl } from './redact.js';
 import { DEFAULT_THRESHOLDS, KNOWN_CODES, parseSeverity, type SeverityPolicy, type Thresholds } from './severity.js';
 import type { Severity } from './types.js';
-import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, type ProviderId, type ProviderProfile } from '../providers/registry.js';
+import { DEFAULT_PROVIDER, parseProviderId, providerProfile, type ProviderId, type ProviderProfile } from '../providers/registry.js';
 
 // The default provider's; other providers' defaults are in their profiles.
 export const DEFAULT_BASE_URL = providerProfile(DEFAULT_PROVIDER).defaults.baseUrl;
@@ -126,9 +126,7 @@ export async function loadConfig(flags: ConfigFlags, env: Env, cwd: string, warn
   }
   const f = file.values;
 
-  const providerRaw = pick('provider', flags.provider, env['MX_RUNBOOK_PROVIDER'], str(f, 'provider', file.path), DEFAULT_PROVIDER);
-  if (!isProviderId(providerRaw)) throw new UsageError(`--provider: expected ${PROVIDER_IDS.join(' or ')}, got "${providerRaw}"`);
-  const profile = providerProfile(providerRaw);
+  const profile = providerProfile(parseProviderId(pick('provider', flags.provider, env['MX_RUNBOOK_PROVIDER'], str(f, 'provider', file.path), DEFAULT_PROVIDER)));
   refuseSecrets(file, profile);
 
   const baseUrl = checkUrl('--base-url', pick('baseUrl', flags.baseUrl, env[profile.env.baseUrl], str(f, 'baseUrl', file.path), profile.defaults.baseUrl));

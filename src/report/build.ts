@@ -3,6 +3,7 @@
 // that came from logs, APIs or people is escaped so it cannot break the
 // markdown (or the mermaid block); missing narrative fields become visible
 // `_TODO: …_` markers instead of empty space.
+import { recordedProvider } from '../incident/provider.js';
 import type { Incident, IncidentEvent } from '../incident/store.js';
 import type { Diagnosis, Severity } from '../core/types.js';
 import { isProviderId, providerProfile, type ProviderProfile } from '../providers/registry.js';
@@ -346,9 +347,8 @@ type Label = (s: string) => string;
 
 /** The incident's provider (its start event), else the diagnosis's, else MaintainX. */
 export function reportProvider(incident: Incident | undefined, diagnosis: Diagnosis | undefined): ProviderProfile {
-  const fromStart = incident?.events.find((e) => e.kind === 'start')?.data?.['provider'];
-  const id = typeof fromStart === 'string' ? fromStart : diagnosis?.provider;
-  return providerProfile(typeof id === 'string' && isProviderId(id) ? id : undefined);
+  const fromDiagnosis = typeof diagnosis?.provider === 'string' && isProviderId(diagnosis.provider) ? diagnosis.provider : undefined;
+  return providerProfile((incident && recordedProvider(incident)) ?? fromDiagnosis);
 }
 
 export function buildReport(input: ReportInput): string {

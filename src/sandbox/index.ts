@@ -15,7 +15,7 @@ import {
 } from './flexport/api.js';
 import { jsonReply, send, NOT_FOUND } from './http.js';
 import { WorkOrderIndex } from './query.js';
-import type { SandboxProvider } from './providers.js';
+import type { ProviderId } from '../providers/types.js';
 import { RateLimiter } from './ratelimit.js';
 import { SCENARIO_SUMMARIES, type ScenarioName } from './scenarios.js';
 import { statusModelFor } from './status-model.js';
@@ -23,7 +23,6 @@ import { statusReply, type StatusContext, type StatusFormat } from './status-rou
 
 export { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
 export { STATUS_FORMATS, type StatusFormat } from './status-routes.js';
-export { SANDBOX_PROVIDERS, isSandboxProvider, type SandboxProvider } from './providers.js';
 export { FLEXPORT_SANDBOX_API_KEY } from './flexport/api.js';
 
 export const SANDBOX_API_KEY = 'mx-sandbox-key';
@@ -31,7 +30,7 @@ export const SANDBOX_API_KEY = 'mx-sandbox-key';
 export interface SandboxOptions {
   scenario: ScenarioName;
   /** Which vendor's API to simulate; default 'maintainx'. */
-  provider?: SandboxProvider;
+  provider?: ProviderId;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 (default) = a free port. */
@@ -57,7 +56,7 @@ export interface Sandbox {
   apiKey: string;
   /** MaintainX only: Flexport has no organization id. */
   orgId?: number;
-  provider: SandboxProvider;
+  provider: ProviderId;
   scenario: ScenarioName;
   statusFormat?: StatusFormat;
   /** API requests received (status page requests are not counted). */

@@ -8,7 +8,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { generateDataset } from './data.js';
 import { localShipmentExport } from './flexport/local-export.js';
 import { mulberry32, mix } from './prng.js';
-import type { SandboxProvider } from './providers.js';
+import type { ProviderId } from '../providers/types.js';
 import { WORK_ORDER_ID_BASE, workOrderJson } from './workorders.js';
 
 export interface DriftPlan {
@@ -23,7 +23,7 @@ export interface LocalExport {
 }
 
 /** ~3% missing, ~1% extra, ~2% stale, never fewer than one of each when there are work orders. */
-export function localExport(seed: number, workorders: number, provider: SandboxProvider = 'maintainx'): LocalExport {
+export function localExport(seed: number, workorders: number, provider: ProviderId = 'maintainx'): LocalExport {
   if (provider === 'flexport') return localShipmentExport(seed, workorders);
   const { workOrders, refs } = generateDataset({ seed, workorders });
   const rng = mulberry32(mix(seed, 0xd21f7));
@@ -54,7 +54,7 @@ export function localExport(seed: number, workorders: number, provider: SandboxP
 }
 
 /** `workorders` is the record count: shipments for Flexport. */
-export async function writeLocalExport(path: string, seed: number, workorders: number, provider: SandboxProvider = 'maintainx'): Promise<DriftPlan> {
+export async function writeLocalExport(path: string, seed: number, workorders: number, provider: ProviderId = 'maintainx'): Promise<DriftPlan> {
   const { lines, plan } = localExport(seed, workorders, provider);
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${lines.join('\n')}\n`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intBetween, mulberry32, pick, type Rng } from './prng.js';
 import { SHIPMENT_ID_BASE } from './flexport/shipments.js';
-import type { SandboxProvider } from './providers.js';
+import type { ProviderId } from '../providers/types.js';
 import type { ScenarioName } from './scenarios.js';
 
 interface Mix {
@@ -41,7 +41,7 @@ export interface RequestLogOptions {
   /** The log's last line is at this time (epoch ms); earlier lines ~1 s apart. */
   endMs: number;
   /** Whose endpoints the lines name; default 'maintainx'. */
-  provider?: SandboxProvider;
+  provider?: ProviderId;
 }
 
 export function requestLogLines(opts: RequestLogOptions): string[] {
@@ -76,7 +76,7 @@ export async function writeRequestLog(path: string, opts: RequestLogOptions): Pr
 
 /** Writes the scenario's request log into a fresh temp dir; `remove` deletes it. */
 export async function writeScenarioLog(
-  scenario: ScenarioName, seed: number | undefined, endMs: number, provider: SandboxProvider = 'maintainx',
+  scenario: ScenarioName, seed: number | undefined, endMs: number, provider: ProviderId = 'maintainx',
 ): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mx-runbook-sandbox-'));
   const file = join(dir, provider === 'flexport' ? `requests-flexport-${scenario}.ndjson` : `requests-${scenario}.ndjson`);

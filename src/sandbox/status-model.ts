@@ -4,7 +4,7 @@
 // Status-page times are relative to the sandbox start (an open incident must
 // look current to a reader), unlike API data, which uses a fixed epoch.
 
-import type { SandboxProvider } from './providers.js';
+import type { ProviderId } from '../providers/types.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** Statuspage component statuses; Better Stack states are derived from them. */
@@ -36,7 +36,7 @@ const DESCRIPTIONS: Record<Indicator, string> = {
 };
 
 /** Per vendor: the name incidents use and the components; scenarios degrade the one named API. */
-const VENDORS: Record<SandboxProvider, { name: string; components: (api: ComponentStatus) => ComponentModel[] }> = {
+const VENDORS: Record<ProviderId, { name: string; components: (api: ComponentStatus) => ComponentModel[] }> = {
   maintainx: {
     name: 'MaintainX',
     components: (api) => [
@@ -57,7 +57,7 @@ const VENDORS: Record<SandboxProvider, { name: string; components: (api: Compone
   },
 };
 
-export function statusModelFor(scenario: ScenarioName, startedAt: number, provider: SandboxProvider = 'maintainx'): StatusModel {
+export function statusModelFor(scenario: ScenarioName, startedAt: number, provider: ProviderId = 'maintainx'): StatusModel {
   const vendor = VENDORS[provider];
   const at = (minutesAgo: number) => new Date(startedAt - minutesAgo * 60_000).toISOString();
   let api: ComponentStatus = 'operational';

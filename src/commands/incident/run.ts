@@ -9,7 +9,7 @@ import { ToolError, UsageError, errorCode, rootCause } from '../../core/errors.j
 import { parseSeverity } from '../../core/severity.js';
 import { labelDeep } from '../../core/severity-label.js';
 import type { Severity } from '../../core/types.js';
-import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile, type ProviderProfile } from '../../providers/registry.js';
+import { providerFromFlagOrEnv, providerProfile, type ProviderProfile } from '../../providers/registry.js';
 import {
   appendEvent,
   createIncident,
@@ -20,6 +20,7 @@ import {
   type IncidentEvent,
   type Phase,
 } from '../../incident/store.js';
+import { recordedProvider } from '../../incident/provider.js';
 
 export const UPDATE_STATUSES = ['investigating', 'identified', 'mitigating', 'resolved'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
@@ -48,7 +49,7 @@ export async function runIncident(sub: string, args: string[], opts: Record<stri
 }
 
 async function start(root: string, opts: Record<string, unknown>, now: Date, deps: Deps): Promise<number> {
-  const profile = providerFrom(opts, deps);
+  const profile = providerFromFlagOrEnv(str(opts['provider']), deps.env);
   const sevRaw = str(opts['sev']);
   // Either vocabulary is accepted (P2 or SEV2: parseSeverity reads both); the record keeps SEV2.
   const sev = sevRaw === undefined ? 'SEV3' : parseSeverity(sevRaw);
@@ -60,17 +61,9 @@ async function start(root: string, opts: Record<string, unknown>, now: Date, dep
   return 0;
 }
 
-/** --provider, else MX_RUNBOOK_PROVIDER, else MaintainX. */
-function providerFrom(opts: Record<string, unknown>, deps: Deps): ProviderProfile {
-  const raw = str(opts['provider']) ?? (deps.env['MX_RUNBOOK_PROVIDER'] || DEFAULT_PROVIDER);
-  if (!isProviderId(raw)) throw new UsageError(`--provider: expected ${PROVIDER_IDS.join(' or ')}, got "${raw}"`);
-  return providerProfile(raw);
-}
-
 /** The provider the incident was opened for (its start event), MaintainX for older records. */
 export function providerOfIncident(inc: Incident): ProviderProfile {
-  const p = inc.events.find((e) => e.kind === 'start')?.data?.['provider'];
-  return providerProfile(typeof p === 'string' && isProviderId(p) ? p : DEFAULT_PROVIDER);
+  return providerProfile(recordedProvider(inc));
 }
 
 /** The incident named by --incident, else the active one (UsageError when there is none). */

@@ -1,8 +1,7 @@
 // `mx-runbook runbooks [RB-00N]`: list the procedures, or show one.
 import type { Deps } from '../../cli/deps.js';
 import { parseRunbookId } from '../../core/runbook-ids.js';
-import { UsageError } from '../../core/errors.js';
-import { DEFAULT_PROVIDER, isProviderId, PROVIDER_IDS, providerProfile } from '../../providers/registry.js';
+import { providerFromFlagOrEnv } from '../../providers/registry.js';
 import { docsDirOf, loadRunbookDocs } from '../../runbooks/docs.js';
 import { renderRunbookDoc, renderRunbookList } from '../../render/runbook-doc.js';
 
@@ -15,9 +14,7 @@ export interface RunbooksOptions {
 
 export async function runRunbooksCommand(opts: RunbooksOptions, deps: Deps): Promise<number> {
   // No config file is read here: the provider comes from the flag or the environment.
-  const providerRaw = opts.provider ?? (deps.env['MX_RUNBOOK_PROVIDER'] || DEFAULT_PROVIDER);
-  if (!isProviderId(providerRaw)) throw new UsageError(`--provider: expected ${PROVIDER_IDS.join(' or ')}, got "${providerRaw}"`);
-  const profile = providerProfile(providerRaw);
+  const profile = providerFromFlagOrEnv(opts.provider, deps.env);
   const docs = loadRunbookDocs(docsDirOf(profile));
   const color = opts.color !== false && deps.io.color;
   const label = (s: string | undefined) => (s ? profile.severityLabel(s as Parameters<typeof profile.severityLabel>[0]) : undefined);

@@ -2,6 +2,7 @@
 // a server is meant to stop, so it ends with exit 0, not 130.
 import type { Deps } from '../../cli/deps.js';
 import { UsageError } from '../../core/errors.js';
+import { DEFAULT_PROVIDER, parseProviderId } from '../../providers/registry.js';
 
 export interface SandboxCommandOptions {
   scenario?: string;
@@ -15,11 +16,10 @@ export interface SandboxCommandOptions {
 }
 
 export async function runSandboxCommand(opts: SandboxCommandOptions, deps: Deps): Promise<number> {
-  const { startSandbox, isScenario, SCENARIOS, describeSandbox, isSandboxProvider, SANDBOX_PROVIDERS } = await import('../../sandbox/index.js');
+  const { startSandbox, isScenario, SCENARIOS, describeSandbox } = await import('../../sandbox/index.js');
   const scenario = opts.scenario ?? 'healthy';
   if (!isScenario(scenario)) throw new UsageError(`--scenario: unknown scenario "${scenario}" (one of: ${SCENARIOS.join(', ')})`);
-  const provider = opts.provider ?? 'maintainx';
-  if (!isSandboxProvider(provider)) throw new UsageError(`--provider: unknown provider "${provider}" (one of: ${SANDBOX_PROVIDERS.join(', ')})`);
+  const provider = parseProviderId(opts.provider ?? DEFAULT_PROVIDER);
   const port = int('--port', opts.port, 0, 65535);
   const seed = int('--seed', opts.seed, 0, 2 ** 31);
   const workorders = int('--workorders', opts.workorders, 0, 5_000_000);
