@@ -3,6 +3,7 @@
 // envelope, collections paged by page/per (at most 100) with `next` links,
 // errors as `{error: {status, code, message}}`, undocumented rate limits, and
 // the P1-P4 severity labels of seed 003.
+import { errorObjectText } from '../../vendor/error-body.js';
 import type { ProviderProfile } from '../types.js';
 
 /** A collection, wrapped in the response envelope or bare. */
@@ -39,11 +40,7 @@ export const flexport: ProviderProfile = {
     }
     if (typeof j !== 'object' || j === null) return undefined;
     const e = (j as Record<string, unknown>)['error'];
-    if (typeof e === 'string') return e;
-    if (typeof e !== 'object' || e === null) return undefined;
-    const { message, code } = e as Record<string, unknown>;
-    if (typeof message !== 'string') return typeof code === 'string' ? code : undefined;
-    return typeof code === 'string' && code !== '' ? `${message} (${code})` : message;
+    return typeof e === 'string' ? e : errorObjectText(e);
   },
   pagination: { scheme: 'page', maxPageSize: 100, sizeParam: 'per' },
   records: {

@@ -19,6 +19,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { CancelledError, errorCode } from '../../core/errors.js';
 import { Redactor } from '../../core/redact.js';
+import { errorObjectText } from '../error-body.js';
 import { parseRateLimitHeaders, parseRetryAfter, parseRetryInBody, type RateLimitState } from '../rate-limit.js';
 import { ApiError, BudgetExhausted, RateLimitExhausted, TransientFailure, UnexpectedResponse } from './errors.js';
 
@@ -125,13 +126,8 @@ export function vendorErrorText(text: string): string {
     if (typeof j === 'object' && j !== null) {
       const o = j as Record<string, unknown>;
       if (typeof o.error === 'string') return o.error;
-      if (typeof o.error === 'object' && o.error !== null && !Array.isArray(o.error)) {
-        const e = o.error as Record<string, unknown>;
-        const message = typeof e.message === 'string' && e.message !== '' ? e.message : undefined;
-        const code = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
-        if (message !== undefined && code !== undefined) return `${message} (${code})`;
-        if (message !== undefined || code !== undefined) return (message ?? code)!;
-      }
+      const fromObject = errorObjectText(o.error);
+      if (fromObject !== undefined) return fromObject;
       if (Array.isArray(o.errors)) {
         const parts = o.errors.map((e: unknown) =>
           typeof e === 'object' && e !== null && typeof (e as Record<string, unknown>).error === 'string'
