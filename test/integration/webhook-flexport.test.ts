@@ -13,20 +13,13 @@ import { createFlexportEventFactory } from '../../src/webhooks/flexport-events.j
 import { signDelivery } from '../../src/webhooks/signing.js';
 import { startHttpServer, type HttpPeer } from '../helpers/http-peers.js';
 import { runCli } from '../helpers/run-cli.js';
+import type { WebhookTestReport } from '../../src/commands/webhook/test/run.js';
 
 const SECRET = 'canary-fx-wh-8e3b41d07a';
 const ENV = { FLEXPORT_WEBHOOK_SECRET: SECRET };
 
-interface Report {
-  url: string;
-  provider: string;
-  scheme: string;
-  severity: string;
-  severityLabel: string;
-  checks: Array<{ id: string; status: string; httpStatus?: number; ms?: number; detail: string }>;
-  findings: Array<{ check?: string; code: string; severity: string; severityLabel: string; message: string; evidence: Record<string, unknown>; mitigation: string[] }>;
-  requests: number;
-}
+/** `webhook test --json`, as the command types it. */
+type Report = WebhookTestReport;
 
 interface Seen {
   headers: IncomingHttpHeaders;

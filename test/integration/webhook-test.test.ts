@@ -10,20 +10,13 @@ import { startWebhookReceiver, type ReceiverMode, type WebhookReceiver } from '.
 import { runConformance } from '../../src/webhooks/conformance.js';
 import { startHttpServer, type HttpPeer } from '../helpers/http-peers.js';
 import { runCli } from '../helpers/run-cli.js';
+import type { WebhookTestReport } from '../../src/commands/webhook/test/run.js';
 
 const SECRET = 'canary-wh-5d1e8b27c4f0';
 const WHSEC = `whsec_${Buffer.from('canary-wh-standard-9a7b3c').toString('base64')}`;
 
-interface Report {
-  url: string;
-  provider: string;
-  scheme: string;
-  severity: string;
-  severityLabel: string;
-  checks: Array<{ id: string; status: string; httpStatus?: number; ms?: number; detail: string }>;
-  findings: Array<{ check?: string; code: string; severity: string; severityLabel: string; message: string; evidence: Record<string, unknown>; mitigation: string[] }>;
-  requests: number;
-}
+/** `webhook test --json`, as the command types it. */
+type Report = WebhookTestReport;
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
