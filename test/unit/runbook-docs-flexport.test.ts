@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { captureIO } from '../../src/cli/io.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { KNOWN_CODES } from '../../src/core/severity.js';
-import { SEVERITIES, type RunbookId } from '../../src/core/types.js';
+import type { RunbookId } from '../../src/core/types.js';
 import { loadRunbookDocs, mitigationFor, type RunbookDoc } from '../../src/runbooks/docs.js';
 import { noPrompts } from '../helpers/run-cli.js';
 import { PRODUCT_CODES } from '../helpers/product-codes.js';
+import { itHasRunbookShape } from '../helpers/runbook-doc-shape.js';
 
 const FLEXPORT_DIR = fileURLToPath(new URL('../../runbooks/flexport/', import.meta.url));
 const IDS = Object.keys(PRODUCT_CODES) as RunbookId[];
@@ -58,25 +59,7 @@ describe('the runbooks/flexport/ directory', () => {
     const doc = docs.get(id)!;
     const mx = maintainx.get(id)!;
 
-    it('has id, title, severity and symptoms in its front matter', () => {
-      expect(doc).toBeDefined();
-      expect(doc.id).toBe(id);
-      expect(doc.file.startsWith(id)).toBe(true);
-      expect(doc.title).toBe(TITLES[id]);
-      expect(SEVERITIES).toContain(doc.severity);
-      expect(doc.symptoms.length).toBeGreaterThanOrEqual(2);
-      for (const s of doc.symptoms) expect(s).not.toMatch(/^-|^\s*$/);
-    });
-
-    it.each(['Symptoms', 'Diagnostic steps', 'Mitigation', 'Resolution'])('has a non-empty "%s" section', (name) => {
-      const lines = doc.sections.get(name);
-      expect(lines, `section ${name}`).toBeDefined();
-      expect(lines!.filter((l) => /^\s*(?:-|\d+\.)\s+\S/.test(l)).length).toBeGreaterThan(0);
-    });
-
-    it('has general mitigation steps', () => {
-      expect(doc.mitigation.length).toBeGreaterThan(0);
-    });
+    itHasRunbookShape(doc, id, TITLES[id]);
 
     it('covers every code the MaintainX runbook of the same id covers', () => {
       const mine = new Set(doc.mitigationByCode.keys());

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_CODES } from '../../src/core/severity.js';
-import { SEVERITIES, type RunbookId } from '../../src/core/types.js';
+import type { RunbookId } from '../../src/core/types.js';
 import { RUNBOOKS_DIR, loadRunbookDocs, mitigationFor, parseRunbookDoc } from '../../src/runbooks/docs.js';
 import { PRODUCT_CODES } from '../helpers/product-codes.js';
+import { itHasRunbookShape } from '../helpers/runbook-doc-shape.js';
 
 // Codes added since PRODUCT.md was written ("a new code may be added"), by runbook.
 const ADDED_CODES: Record<RunbookId, string[]> = {
@@ -33,25 +34,7 @@ describe('the runbooks/ directory', () => {
   describe.each(IDS)('%s', (id) => {
     const doc = docs.get(id)!;
 
-    it('has id, title, severity and symptoms in its front matter', () => {
-      expect(doc).toBeDefined();
-      expect(doc.id).toBe(id);
-      expect(doc.file.startsWith(id)).toBe(true);
-      expect(doc.title.length).toBeGreaterThan(3);
-      expect(SEVERITIES).toContain(doc.severity);
-      expect(doc.symptoms.length).toBeGreaterThanOrEqual(2);
-      for (const s of doc.symptoms) expect(s).not.toMatch(/^-|^\s*$/);
-    });
-
-    it.each(['Symptoms', 'Diagnostic steps', 'Mitigation', 'Resolution'])('has a non-empty "%s" section', (name) => {
-      const lines = doc.sections.get(name);
-      expect(lines, `section ${name}`).toBeDefined();
-      expect(lines!.filter((l) => /^\s*(?:-|\d+\.)\s+\S/.test(l)).length).toBeGreaterThan(0);
-    });
-
-    it('has general mitigation steps', () => {
-      expect(doc.mitigation.length).toBeGreaterThan(0);
-    });
+    itHasRunbookShape(doc, id);
 
     it.each(codesOf(id))('has specific mitigation for %s', (code) => {
       const specific = doc.mitigationByCode.get(code);
