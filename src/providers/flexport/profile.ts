@@ -6,15 +6,21 @@
 import { errorObjectText } from '../../vendor/error-body.js';
 import type { ProviderProfile } from '../types.js';
 
-/** A collection, wrapped in the response envelope or bare. */
-export function flexportCollection(j: unknown): { data: unknown[]; next: unknown } | undefined {
-  if (typeof j !== 'object' || j === null) return undefined;
-  const o = j as Record<string, unknown>;
-  const inner = o['_object'] === '/api/response' ? o['data'] : o;
-  if (typeof inner !== 'object' || inner === null) return undefined;
-  const c = inner as Record<string, unknown>;
-  if (!Array.isArray(c['data'])) return undefined;
-  return { data: c['data'], next: c['next'] };
+export const FLEXPORT_COLLECTION = '/api/collections/paginated';
+const FLEXPORT_RESPONSE = '/api/response';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A paginated collection (`_object` "/api/collections/paginated" with a data
+ * list), in the response envelope (what the API sends) or bare. One reader
+ * for RB-001's health check and the shipments listing.
+ */
+export function flexportCollection(json: unknown): { data: unknown[]; next: unknown } | undefined {
+  if (!isObject(json)) return undefined;
+  const bare = (o: Record<string, unknown>) => (o['_object'] === FLEXPORT_COLLECTION && Array.isArray(o['data']) ? { data: o['data'], next: o['next'] } : undefined);
+  if (json['_object'] === FLEXPORT_RESPONSE) return isObject(json['data']) ? bare(json['data']) : undefined;
+  return bare(json);
 }
 
 export const flexport: ProviderProfile = {

@@ -27,14 +27,12 @@
 //   client's own origin (the key is only sent to the configured host) and
 //   as path+query on that host. A link asked for twice is a loop: stop,
 //   partial. `next` null or absent ends the walk.
-// - Ids seen again on a later page are counted, not re-delivered; entries
-//   without an integer id or a parseable updated_at are counted as invalid.
-// - Errors as for work orders: 401/403, and any ApiError on the first page,
-//   are rethrown; any other client error later ends the walk as partial with
-//   what was delivered.
+// - Repeated ids, invalid entries and the error policy (401/403 and a 4xx
+//   on the first page rethrown, anything later partial) are the shared
+//   walk's: walkListing in src/vendor/listing.ts.
 
-import { ApiError, MaintainXError } from '../maintainx/client.js';
-import type { ListedRecord, ListingClient, ListingOptions, ListingResult } from '../listing.js';
+import { FLEXPORT_COLLECTION, flexportCollection } from '../../providers/flexport/profile.js';
+import { walkListing, type ListedRecord, type ListingClient, type ListingOptions, type ListingResult, type NextRequest } from '../listing.js';
 
 export type { ListedRecord, ListingClient, ListingResult } from '../listing.js';
 
@@ -51,15 +49,10 @@ export interface ListShipmentsOptions extends ListingOptions {
 
 export const MAX_PER_PAGE = 100;
 
-const COLLECTION = '/api/collections/paginated';
-const RESPONSE = '/api/response';
 
 export async function listShipments(client: ListingClient, opts: ListShipmentsOptions): Promise<ListingResult> {
   const per = opts.per ?? MAX_PER_PAGE;
   if (!Number.isInteger(per) || per < 1 || per > MAX_PER_PAGE) throw new RangeError(`per must be an integer from 1 to ${MAX_PER_PAGE}, got ${per}`);
-  if (opts.maxPages !== undefined && (!Number.isInteger(opts.maxPages) || opts.maxPages < 1)) {
-    throw new RangeError(`maxPages must be a positive integer, got ${opts.maxPages}`);
-  }
   if (opts.since !== undefined && !Number.isFinite(new Date(opts.since - 1).getTime())) {
     throw new RangeError(`since must be a time in epoch ms, got ${opts.since}`);
   }
@@ -73,91 +66,32 @@ export async function listShipments(client: ListingClient, opts: ListShipmentsOp
     query.set('f.updated_at.gt', new Date(opts.since - 1).toISOString());
   }
 
-  const out: ListingResult = { pages: 0, items: 0, duplicates: 0, invalid: 0, partial: false, cursorLoop: false };
-  const stop = (reason: string): ListingResult => ({ ...out, partial: true, partialReason: reason });
-  const seenIds = new Set<number>();
-  const askedFor = new Set<string>();
-  let next: string | undefined; // path+query on the client's host
-
-  for (;;) {
-    if (next !== undefined) {
-      if (opts.maxPages !== undefined && out.pages >= opts.maxPages) return stop(`stopped at --max-pages ${opts.maxPages}`);
-      if (askedFor.has(next)) {
-        out.cursorLoop = true;
-        return stop(`the API returned an already-read page link again after page ${out.pages}: stopped to avoid a loop`);
-      }
-      askedFor.add(next);
-    }
-
-    let json: unknown;
-    try {
-      json = (next === undefined ? await client.get(`/shipments?${query}`) : await client.get(next, { hostRelative: true })).json;
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.status === 403 || out.pages === 0)) throw err;
-      if (err instanceof MaintainXError) return stop(`page ${out.pages + 1}: ${err.message}`);
-      throw err;
-    }
-    out.pages += 1;
-
-    const page = collectionOf(json);
-    if (page === undefined) {
-      return stop(`page ${out.pages} is not a Flexport collection (expected {"_object": "${COLLECTION}", "data": [...]}, bare or in the API's response envelope)`);
-    }
-
-    for (const entry of page.data) {
-      const item = toItem(entry, opts.includeRaw === true);
-      if (item === undefined) {
-        out.invalid += 1;
-        continue;
-      }
-      if (opts.since !== undefined && item.updatedAt < opts.since) continue; // the server's filter, checked
-      if (seenIds.has(item.id)) {
-        out.duplicates += 1;
-        continue;
-      }
-      seenIds.add(item.id);
-      out.items += 1;
-      if (out.newestUpdatedAt === undefined || item.updatedAt > out.newestUpdatedAt) out.newestUpdatedAt = item.updatedAt;
-      opts.onItem(item);
-    }
-
-    const link = page.next;
-    if (link === undefined || link === null || link === '') return out;
-    if (typeof link !== 'string') return stop(`page ${out.pages}: next is not a URL (${Array.isArray(link) ? 'an array' : typeof link})`);
-    const resolved = sameOriginPath(link, client.origin);
-    if (resolved === 'invalid') return stop(`page ${out.pages}: next is not a URL`);
-    if (resolved === 'elsewhere') return stop(`page ${out.pages}: next points to another host; not followed (the API key is only sent to the configured host)`);
-    next = resolved;
-  }
+  return walkListing(client, opts, {
+    first: `/shipments?${query}`,
+    // The server filters by updated_at; one older that slips through is dropped.
+    older: 'skip',
+    loopNoun: 'page link',
+    toItem,
+    read: (json) => {
+      const page = flexportCollection(json);
+      if (page === undefined) return { notAPage: `is not a Flexport collection (expected {"_object": "${FLEXPORT_COLLECTION}", "data": [...]}, bare or in the API's response envelope)` };
+      return { entries: page.data, next: nextOf(page.next, client.origin) };
+    },
+  });
 }
 
-interface Collection {
-  data: unknown[];
-  next: unknown;
+/** The collection's `next` link, followed only on the client's origin (a relative link is taken on it). */
+function nextOf(link: unknown, origin: string): NextRequest | undefined | { stop: string } {
+  if (link === undefined || link === null || link === '') return undefined;
+  if (typeof link !== 'string') return { stop: `next is not a URL (${Array.isArray(link) ? 'an array' : typeof link})` };
+  if (!URL.canParse(link, origin)) return { stop: 'next is not a URL' };
+  const u = new URL(link, origin);
+  if (u.origin !== origin) return { stop: 'next points to another host; not followed (the API key is only sent to the configured host)' };
+  const path = `${u.pathname}${u.search}`;
+  return { path, hostRelative: true, key: path };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The paginated collection: in the response envelope (what the API sends) or bare. */
-function collectionOf(json: unknown): Collection | undefined {
-  if (!isObject(json)) return undefined;
-  const bare = (o: Record<string, unknown>): Collection | undefined =>
-    o._object === COLLECTION && Array.isArray(o.data) ? { data: o.data, next: o.next } : undefined;
-  if (json._object === RESPONSE) return isObject(json.data) ? bare(json.data) : undefined;
-  return bare(json);
-}
-
-/** Path+query of a `next` link on the client's origin (a relative link is taken on it). */
-function sameOriginPath(link: string, origin: string): string | 'invalid' | 'elsewhere' {
-  let u: URL;
-  try {
-    u = new URL(link, origin);
-  } catch {
-    return 'invalid';
-  }
-  if (u.origin !== origin) return 'elsewhere';
-  return `${u.pathname}${u.search}`;
-}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
