@@ -1,7 +1,7 @@
 // The provider's word for a severity (P2 for Flexport) sits beside the
 // severity in every JSON we print: the JSON keeps SEV1-SEV4, so tooling reads
 // one vocabulary, and people read their own.
-import type { Diagnosis, Severity } from './types.js';
+import { SEVERITIES, type Diagnosis, type Severity } from './types.js';
 
 /** A copy with `severityLabel` right after `severity`, where a reader looks for it. */
 export function withSeverityLabel<T extends { severity: Severity }>(o: T, label: (s: Severity) => string): T & { severityLabel: string } {
@@ -23,9 +23,9 @@ export function labelDiagnosis<D extends Diagnosis>(d: D, label: (s: Severity) =
   };
 }
 
-const IS_SEVERITY = new Set<string>(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'NONE']);
+const IS_SEVERITY: ReadonlySet<string> = new Set(SEVERITIES);
 
-/** Any JSON value with the label beside every `severity` in it, however deep (recorded events, saved diagnoses). */
+/** Any JSON value with the label beside every `severity` in it, however deep (an incident's recorded events). */
 export function labelDeep(value: unknown, label: (s: Severity) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => labelDeep(v, label));
   if (typeof value !== 'object' || value === null) return value;
