@@ -1,6 +1,7 @@
 // `mx-runbook runbooks [RB-00N]`: list the procedures, or show one.
 import type { Deps } from '../../cli/deps.js';
 import { parseRunbookId } from '../../core/runbook-ids.js';
+import type { Severity } from '../../core/types.js';
 import { providerFromFlagOrEnv } from '../../providers/registry.js';
 import { docsDirOf, loadRunbookDocs } from '../../runbooks/docs.js';
 import { renderRunbookDoc, renderRunbookList } from '../../render/runbook-doc.js';
@@ -17,7 +18,7 @@ export async function runRunbooksCommand(opts: RunbooksOptions, deps: Deps): Pro
   const profile = providerFromFlagOrEnv(opts.provider, deps.env);
   const docs = loadRunbookDocs(docsDirOf(profile));
   const color = opts.color !== false && deps.io.color;
-  const label = (s: string | undefined) => (s ? profile.severityLabel(s as Parameters<typeof profile.severityLabel>[0]) : undefined);
+  const label = (s: Severity | undefined) => (s ? profile.severityLabel(s) : undefined);
   if (!opts.id) {
     const list = [...docs.values()];
     deps.io.out(opts.json ? `${JSON.stringify(list.map((d) => ({ id: d.id, title: d.title, severity: d.severity, severityLabel: label(d.severity), symptoms: d.symptoms })), null, 2)}\n` : renderRunbookList(list, color, profile));
