@@ -139,7 +139,7 @@ async function startSandbox(opts: DiagnoseOptions, config: Config, warn: (m: str
   return {
     scenario,
     webhookSecret,
-    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, apiVersion: config.apiVersion, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue, sync },
+    config: { ...config, baseUrl: sb.baseUrl, statusUrl: sb.statusUrl, apiKey: sb.apiKey, orgId: undefined, dnsServers: undefined, caFile: undefined, logs, webhookUrl: receiver.url, webhookSecret, queue, sync },
     close: async () => {
       await Promise.all([sb.close(), log.remove(), receiver.close()]);
     },
